@@ -1,0 +1,52 @@
+/**
+ * The contract every merge algorithm implements (CONVENTIONS.md §2: an interface with many
+ * implementations gets its own file; implementations are listed in `registry.ts`).
+ *
+ * The engine streams the model tensor by tensor. For each tensor it hands the method the base
+ * tensor θ_0 and the experts' task vectors τ_t = θ_t − θ_0 (zeros where an expert lacks the
+ * tensor), all float32; the method writes the merged tensor θ_merged into `out`.
+ * Parameter-space methods (linear, Model Stock, Karcher, SLERP) reconstruct θ_t = θ_0 + τ_t.
+ */
+import type { ZodType } from 'zod';
+
+/** How a tensor is treated by methods that distinguish matrices from everything else. */
+export type TensorKind = 'matrix' | 'vector' | 'conv' | 'embedding';
+
+export interface TensorMergeInput {
+  /** HF parameter name, e.g. `model.decoder.layers.0.fc1.weight`. */
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly kind: TensorKind;
+  /** θ_0, float32, row-major. Must not be modified. */
+  readonly base: Float32Array;
+  /** τ_t per expert, same length as `base`. Must not be modified. */
+  readonly deltas: readonly Float32Array[];
+  /** Per-expert weight from the recipe (default 1). */
+  readonly weights: Float64Array;
+  /** Per-expert parameter overrides merged over the method's parameters (recipe `experts[i].parameters`). */
+  readonly expertParams: readonly Readonly<Record<string, unknown>>[];
+  /** Deterministic 32-bit seed derived from the recipe seed and the tensor name. */
+  readonly seed: number;
+  /** True when the tensor is on the SVD exclusion list (embeddings by default): subspace methods fall back to their non-matrix rule. */
+  readonly isSvdExcluded: boolean;
+}
+
+/** Whole-model statistics collected in a first pass, for methods that need them (global TIES, PCB, TALL λ). */
+export interface GlobalStatsCollector<S> {
+  /** Called once per tensor in the first pass. */
+  observe(input: TensorMergeInput): void;
+  /** Finishes the pass. */
+  finish(): S;
+}
+
+export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
+  /** Recipe name, e.g. `ties`, `tsv_m`, `lors`. */
+  readonly name: string;
+  readonly space: 'parameter' | 'task-vector' | 'subspace';
+  /** Validates and defaults the method's `parameters` (strict: unknown keys fail). */
+  readonly paramsSchema: ZodType<P>;
+  /** Present when the method needs a first pass over the whole model. */
+  createCollector?(params: P): GlobalStatsCollector<S>;
+  /** Writes θ_merged for one tensor into `out` (same length as `input.base`). May be async (ONNX Runtime linear algebra). */
+  mergeTensorInto(out: Float32Array, input: TensorMergeInput, params: P, stats: S): void | Promise<void>;
+}
