@@ -1,0 +1,26 @@
+// Public surface of the audio layer (CONVENTIONS.md §2): every export is named here.
+export {
+  MAX_CHANNEL_COUNT,
+  MAX_SAMPLE_RATE_HZ,
+  MIN_SAMPLE_RATE_HZ,
+  type DecodedAudio,
+  type DecodeLimits,
+} from './decoded-audio.js';
+export { decodeRawPcm, type RawPcmEncoding, type RawPcmOptions, type SampleEncoding } from './pcm-decoder.js';
+export { decodeWav, isWav } from './wav-decoder.js';
+export { decodeAudio } from './decode-audio.js';
+export { encodeWav16, encodeWavFloat32 } from './wav-encoder.js';
+export { ComplexFft } from './fft.js';
+export { RealFft } from './real-fft.js';
+export { PowerStft, hannWindowPeriodic } from './stft.js';
+export { melFilterBank, type MelFilterBank, type MelFilterBankOptions } from './mel-filter-bank.js';
+export {
+  LogMelExtractor,
+  WHISPER_N_FRAMES,
+  logMel,
+  logMelLongForm,
+  melWindowInto,
+  type LogMelOptions,
+  type MelSpectrogram,
+  type WhisperMelCount,
+} from './log-mel.js';
