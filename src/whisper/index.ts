@@ -1,0 +1,7 @@
+export { WhisperTokenizer, type WhisperTask } from './tokenizer/whisper-tokenizer.js';
+export { parseTiktoken } from './tokenizer/parse-tiktoken.js';
+export { loadHfTokenizer, loadTiktokenTokenizer } from './tokenizer/load-whisper-tokenizer.js';
+export { hfTokenizerFiles, type HfTokenizerFiles } from './tokenizer/hf-tokenizer-files.js';
+export { BpeRanks } from './tokenizer/bpe-ranks.js';
+export { whisperSpecialTokens, type WhisperSpecialTokens } from './tokenizer/special-tokens.js';
+export { WHISPER_LANGUAGES, toLanguageCode } from './tokenizer/whisper-languages.js';
