@@ -1,0 +1,62 @@
+/**
+ * The combining step shared by Task Arithmetic, TIES, DARE, Breadcrumbs and DELLA, as in
+ * mergekit's `GeneralizedTaskArithmeticMerge` (arcee-ai/mergekit
+ * `mergekit/merge_methods/generalized_task_arithmetic.py`; merging.md §2.1–2.5):
+ *
+ * ```
+ * wd_t  = w_t · τ'_t                                   (τ'_t: the sparsified task vector)
+ * consensus: s = sign(Σ_t wd_t) with 0 → +1;  keep_t = sign(wd_t) == s     (TIES "elect", sum)
+ * mixed = Σ_t wd_t·keep_t ;  divisor = Σ_t w_t·keep_t   (without consensus: keep_t = 1)
+ * normalize: mixed /= divisor, where a zero divisor counts as 1
+ * θ = θ0 + λ·mixed
+ * ```
+ */
+export interface GeneralizedTaskArithmeticOptions {
+  /** TIES sign election ("sum" method): drop entries whose sign disagrees with the mass-weighted majority. */
+  readonly isConsensus: boolean;
+  /** Divide by the (kept) weights: `dis-mean` in TIES terms; false is `dis-sum`. */
+  readonly isNormalized: boolean;
+  /** λ, the global scaling coefficient. */
+  readonly scale: number;
+}
+
+// mergekit treats |Σw| < 1e-8 as zero when normalising without consensus (divisor → 1), so that
+// weights that cancel exactly do not divide by zero.
+const ZERO_DIVISOR_EPS = 1e-8;
+
+/** Writes θ0 + λ·combine(τ') into `out`. Allocation-free; accumulates in float64. */
+export function generalizedTaskArithmeticInto(
+  out: Float32Array,
+  base: Float32Array,
+  deltas: readonly Float32Array[],
+  weights: Float64Array,
+  options: GeneralizedTaskArithmeticOptions,
+): Float32Array {
+  const taskCount = deltas.length;
+  const { isConsensus, isNormalized, scale } = options;
+  let weightSum = 0;
+  for (let t = 0; t < taskCount; t++) weightSum += weights[t];
+  const plainDivisor = Math.abs(weightSum) < ZERO_DIVISOR_EPS ? 1 : weightSum;
+  for (let i = 0; i < out.length; i++) {
+    let mixed = 0;
+    if (isConsensus) {
+      let signWeight = 0;
+      for (let t = 0; t < taskCount; t++) signWeight += weights[t] * deltas[t][i];
+      const majority = signWeight >= 0 ? 1 : -1;
+      let divisor = 0;
+      for (let t = 0; t < taskCount; t++) {
+        const wd = weights[t] * deltas[t][i];
+        if ((wd > 0 && majority > 0) || (wd < 0 && majority < 0)) {
+          mixed += wd;
+          divisor += weights[t];
+        }
+      }
+      if (isNormalized) mixed /= divisor === 0 ? 1 : divisor;
+    } else {
+      for (let t = 0; t < taskCount; t++) mixed += weights[t] * deltas[t][i];
+      if (isNormalized) mixed /= plainDivisor;
+    }
+    out[i] = base[i] + scale * mixed;
+  }
+  return out;
+}
