@@ -10,7 +10,7 @@ export function mulawToLinear16(byte: number): number {
   const mantissa = u & 0x0f;
   // Bias 0x84 (132) is added before compression and removed here (G.711 µ-law, segment encoding).
   const magnitude = (((mantissa << 3) + 0x84) << exponent) - 0x84;
-  return u & 0x80 ? -magnitude : magnitude;
+  return u & 0x80 ? 0 - magnitude : magnitude; // 0 − 0 is +0, as in int16
 }
 
 /** Linear 16-bit value of one A-law byte (even bits inverted on the wire: XOR 0x55). */
