@@ -1,0 +1,32 @@
+// Public surface of the checkpoint layer (imports only `shared`). Other layers import from here only.
+export {
+  dtypeByteSize,
+  isFloatDType,
+  isSafetensorsDType,
+  type FloatDType,
+  type SafetensorsDType,
+} from './safetensors-dtype.js';
+export {
+  parseHeaderLength,
+  parseSafetensorsHeader,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  type SafetensorsHeader,
+  type TensorInfo,
+} from './safetensors-header.js';
+export { openFileByteSource, type ByteSource } from './byte-source.js';
+export { SafetensorsFile, DEFAULT_CHUNK_BYTES } from './safetensors-file.js';
+export { writeSafetensors, type TensorProvider, type TensorSpec } from './write-safetensors.js';
+export {
+  SafetensorsCollection,
+  SAFETENSORS_INDEX_NAME,
+  SAFETENSORS_WEIGHTS_NAME,
+} from './safetensors-collection.js';
+export { canonicalJson, combineDigests, digestTensor, type RawTensorReader } from './tensor-digest.js';
+export { EMBED_TOKENS_NAME, expectedWhisperTensors, PROJ_OUT_NAME } from './whisper-tensor-layout.js';
+export { HfCheckpoint, TOKENIZER_FILE_NAMES, type HfCheckpointOpenOptions } from './hf-checkpoint.js';
+export { assertFiniteTensor } from './assert-finite-tensor.js';
+export {
+  syntheticTensorValues,
+  writeSyntheticWhisperCheckpoint,
+  type SyntheticCheckpointOptions,
+} from './synthetic-checkpoint.js';
