@@ -78,7 +78,7 @@ test('writeSafetensors() → SafetensorsFile round trip keeps names, shapes, dty
             const got = await f.readF32(specs[i].name);
             assert.equal(got.length, data[i].length);
             for (let j = 0; j < got.length; j++)
-              assert.equal(got[j], expectedAfterRoundTrip(data[i][j], specs[i].dtype));
+              assert.equal(got[j], expectedAfterRoundTrip(data[i][j], specs[i].dtype as FloatDType));
           }
         },
       ),
