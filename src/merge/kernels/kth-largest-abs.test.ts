@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { kthLargestAbs } from './kth-largest-abs.js';
+import { mixSeed, SeededRandom } from './seeded-random.js';
+
+test('kthLargestAbs() equals the k-th element of a descending sort of |x|', () => {
+  fc.assert(
+    fc.property(
+      fc
+        .float32Array({ minLength: 1, maxLength: 200, noNaN: true })
+        .chain((a) => fc.tuple(fc.constant(a), fc.integer({ min: 1, max: a.length }))),
+      ([a, k]) => {
+        const sorted = Array.from(a, Math.abs).sort((x, y) => y - x);
+        assert.equal(kthLargestAbs(a, k), sorted[k - 1]);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test('kthLargestAbs() handles many ties and rejects k out of range', () => {
+  assert.equal(kthLargestAbs(new Float32Array(1000), 10), 0);
+  assert.throws(() => kthLargestAbs(Float32Array.of(1), 2), RangeError);
+});
+
+test('SeededRandom is deterministic, uniform in [0, 1), and mixSeed separates salts', () => {
+  const a = new SeededRandom(123);
+  const b = new SeededRandom(123);
+  let sum = 0;
+  const n = 100_000;
+  for (let i = 0; i < n; i++) {
+    const x = a.nextFloat();
+    assert.equal(x, b.nextFloat());
+    assert.ok(x >= 0 && x < 1);
+    sum += x;
+  }
+  assert.ok(Math.abs(sum / n - 0.5) < 6 * Math.sqrt(1 / 12 / n));
+  assert.notEqual(mixSeed(1, 0), mixSeed(1, 1));
+  assert.notEqual(new SeededRandom(mixSeed(1, 0)).nextUint32(), new SeededRandom(mixSeed(1, 1)).nextUint32());
+});
