@@ -1,0 +1,208 @@
+/**
+ * Shared building blocks of the Whisper encoder/decoder graphs: weight loading (transposed to
+ * MatMul layout, optional fp16 storage), LayerNorm/residual, GELU and attention, each in a
+ * fused (ONNX Runtime contrib ops, as onnxruntime-genai's builder emits them) and a plain-op form.
+ * ref: /work/shared/reference/whisper.md §1.1 (forward pass), §5.3 (genai ops), §6 (ORT ops).
+ */
+import { float32ToFloat16Into } from '../../shared/index.js';
+import { ONNX_FLOAT, type OnnxGraphBuilder } from './onnx-graph-builder.js';
+import { readWeight, transposeInto, type WeightSource } from './weight-source.js';
+
+/** How the graphs are built. */
+export interface WhisperGraphOptions {
+  /** Use ONNX Runtime contrib ops (MultiHeadAttention, Attention, SkipLayerNormalization, BiasGelu,
+   *  Gelu). Default true; false gives plain ONNX opset-17 ops (portable, used by the optimum export). */
+  readonly fused?: boolean;
+  /** Initializer storage: 'float16' halves weight memory (GPU path); each weight is Cast to float32
+   *  where it is used, so activations stay float32. Default 'float32'. */
+  readonly weightType?: 'float32' | 'float16';
+}
+
+/** Whisper LayerNorm epsilon (torch nn.LayerNorm default; ref §1.1). */
+export const LAYER_NORM_EPSILON = 1e-5;
+const MS = 'com.microsoft';
+
+/** A linear layer in MatMul layout: `w` is [in, out]; `bias` absent for k_proj. */
+export interface LinearNames {
+  readonly w: string;
+  readonly bias?: string;
+}
+
+/** The residual stream after a sub-layer: the normalised input of the next sub-layer and the sum. */
+export interface Residual {
+  readonly normed: string;
+  readonly sum: string;
+}
+
+/** Graph builder + weight source + build options for one graph. */
+export class GraphContext {
+  readonly fused: boolean;
+  readonly fp16: boolean;
+
+  constructor(
+    readonly b: OnnxGraphBuilder,
+    readonly source: WeightSource,
+    options: WhisperGraphOptions = {},
+  ) {
+    this.fused = options.fused ?? true;
+    this.fp16 = options.weightType === 'float16';
+  }
+
+  /** Adds a float32 weight (stored as fp16 + Cast when fp16 is on); returns a float32 value name. */
+  addWeight(name: string, data: Float32Array, dims: readonly number[]): string {
+    if (!this.fp16) return this.b.weight(name, data, dims);
+    const bits = float32ToFloat16Into(new Uint16Array(data.length), data);
+    const stored = this.b.weight(`${name}.fp16`, bits, dims);
+    return this.b.op('Cast', [stored], { to: ONNX_FLOAT });
+  }
+
+  /** Loads a 1-D parameter as-is. */
+  async vector(name: string, n: number): Promise<string> {
+    return this.addWeight(name, await readWeight(this.source, name, n), [n]);
+  }
+
+  /** Loads a tensor as-is with its PyTorch shape. */
+  async tensor(name: string, dims: readonly number[]): Promise<string> {
+    const n = dims.reduce((a, c) => a * c, 1);
+    return this.addWeight(name, await readWeight(this.source, name, n), dims);
+  }
+
+  /** Loads `prefix.weight` [out, in] (+ `prefix.bias`) transposed to [in, out] for MatMul. */
+  async linear(prefix: string, dIn: number, dOut: number, hasBias = true): Promise<LinearNames> {
+    const w = await readWeight(this.source, `${prefix}.weight`, dIn * dOut);
+    const wT = transposeInto(new Float32Array(w.length), w, dOut, dIn);
+    const wName = this.addWeight(`${prefix}.weight.T`, wT, [dIn, dOut]);
+    if (!hasBias) return { w: wName };
+    return { w: wName, bias: await this.vector(`${prefix}.bias`, dOut) };
+  }
+
+  /** Loads q/k/v projections of `prefix` packed as one [d, 3d] MatMul weight and a [3d] bias
+   *  (k_proj has no bias in Whisper: zeros, as genai materialises them). */
+  async packedQkv(prefix: string, d: number): Promise<LinearNames> {
+    const packed = new Float32Array(d * 3 * d);
+    const bias = new Float32Array(3 * d);
+    const parts = ['q_proj', 'k_proj', 'v_proj'] as const;
+    for (let p = 0; p < 3; p++) {
+      const w = await readWeight(this.source, `${prefix}.${parts[p]}.weight`, d * d);
+      transposeInto(packed, w, d, d, 3 * d, p * d);
+      if (p !== 1) bias.set(await readWeight(this.source, `${prefix}.${parts[p]}.bias`, d), p * d);
+    }
+    return {
+      w: this.addWeight(`${prefix}.qkv.weight.T`, packed, [d, 3 * d]),
+      bias: this.addWeight(`${prefix}.qkv.bias`, bias, [3 * d]),
+    };
+  }
+
+  /** LayerNorm params of `prefix` as [gamma, beta]. */
+  async norm(prefix: string, d: number): Promise<readonly [string, string]> {
+    return [await this.vector(`${prefix}.weight`, d), await this.vector(`${prefix}.bias`, d)];
+  }
+
+  layerNorm(x: string, [gamma, beta]: readonly [string, string]): string {
+    return this.b.op('LayerNormalization', [x, gamma, beta], {
+      axis: -1,
+      epsilon: { f: LAYER_NORM_EPSILON },
+    });
+  }
+
+  /** sum = residual + delta + bias; normed = LN(sum). Fused: one SkipLayerNormalization. */
+  addNorm(
+    delta: string,
+    bias: string | undefined,
+    residual: string,
+    ln: readonly [string, string],
+  ): Residual {
+    const { b } = this;
+    if (this.fused) {
+      const normed = b.uniq('skipln');
+      const sum = b.uniq('residual');
+      const inputs = [delta, residual, ln[0], ln[1]];
+      if (bias !== undefined) inputs.push(bias);
+      b.node(
+        'SkipLayerNormalization',
+        inputs,
+        [normed, '', '', sum],
+        { epsilon: { f: LAYER_NORM_EPSILON } },
+        MS,
+      );
+      return { normed, sum };
+    }
+    const withBias = bias === undefined ? delta : b.op('Add', [delta, bias]);
+    const sum = b.op('Add', [residual, withBias]);
+    return { normed: this.layerNorm(sum, ln), sum };
+  }
+
+  /** MatMul (+ bias). */
+  linearApply(x: string, lin: LinearNames): string {
+    const y = this.b.op('MatMul', [x, lin.w]);
+    return lin.bias === undefined ? y : this.b.op('Add', [y, lin.bias]);
+  }
+
+  /** Exact (erf) GELU. */
+  gelu(x: string): string {
+    const { b } = this;
+    if (this.fused) return b.op('Gelu', [x], {}, MS);
+    const erf = b.op('Erf', [b.op('Div', [x, b.scalar('sqrt2', Math.SQRT2)])]);
+    return b.op('Mul', [b.op('Mul', [x, b.scalar('half', 0.5)]), b.op('Add', [erf, b.scalar('one', 1)])]);
+  }
+
+  /** fc2(gelu(fc1(x))) without fc2's bias (folded into the following addNorm). */
+  mlpWithoutOutBias(x: string, fc1: LinearNames, fc2: LinearNames): string {
+    const { b } = this;
+    const h = b.op('MatMul', [x, fc1.w]);
+    const act = this.fused
+      ? b.op('BiasGelu', [h, fc1.bias as string], {}, MS)
+      : this.gelu(b.op('Add', [h, fc1.bias as string]));
+    return b.op('MatMul', [act, fc2.w]);
+  }
+
+  /** [B, S, H·hd] → [B, H, S, hd]. */
+  splitHeads(x: string, heads: number, headDim: number): string {
+    const r = this.b.op('Reshape', [x, this.b.ints('shape_bshd', [0, 0, heads, headDim])]);
+    return this.b.op('Transpose', [r], { perm: [0, 2, 1, 3] });
+  }
+
+  /** [B, H, S, hd] → [B, S, H·hd]. */
+  mergeHeads(x: string, heads: number, headDim: number): string {
+    const t = this.b.op('Transpose', [x], { perm: [0, 2, 1, 3] });
+    return this.b.op('Reshape', [t, this.b.ints('shape_bsd', [0, 0, heads * headDim])]);
+  }
+
+  /** softmax(q·kᵀ/√hd [+ causal mask]) on BNSH tensors; returns the probabilities [B,H,S,T]. */
+  attentionProbs(qBnsh: string, kBnsh: string, headDim: number, causalPast?: string): string {
+    const { b } = this;
+    const kT = b.op('Transpose', [kBnsh], { perm: [0, 1, 3, 2] });
+    let scores = b.op('Mul', [b.op('MatMul', [qBnsh, kT]), b.scalar('scale', 1 / Math.sqrt(headDim))]);
+    if (causalPast !== undefined) {
+      // Query i sits at absolute position past + i and may see keys j <= past + i (ow TextDecoder.mask).
+      const qLen = b.op('Shape', [qBnsh], { start: 2, end: 3 });
+      const kLen = b.op('Shape', [kBnsh], { start: 2, end: 3 });
+      const zero = b.ints('zero', [0]);
+      const oneI = b.ints('one_i', [1]);
+      const qPos = b.op('Add', [
+        b.op('Range', [b.op('Squeeze', [zero]), b.op('Squeeze', [qLen]), b.op('Squeeze', [oneI])]),
+        b.op('Squeeze', [causalPast]),
+      ]);
+      const kPos = b.op('Range', [b.op('Squeeze', [zero]), b.op('Squeeze', [kLen]), b.op('Squeeze', [oneI])]);
+      const future = b.op('Greater', [
+        b.op('Unsqueeze', [kPos, zero]),
+        b.op('Unsqueeze', [qPos, b.ints('axis1', [1])]),
+      ]);
+      scores = b.op('Where', [future, b.scalar('neg_inf', -Infinity), scores]);
+    }
+    return b.op('Softmax', [scores], { axis: -1 });
+  }
+
+  /** Plain attention on BNSH q/k/v; returns [B, S, H·hd]. */
+  plainAttention(
+    qBnsh: string,
+    kBnsh: string,
+    vBnsh: string,
+    heads: number,
+    headDim: number,
+    causalPast?: string,
+  ): string {
+    const probs = this.attentionProbs(qBnsh, kBnsh, headDim, causalPast);
+    return this.mergeHeads(this.b.op('MatMul', [probs, vBnsh]), heads, headDim);
+  }
+}
