@@ -13,6 +13,11 @@ export { encodeWav16, encodeWavFloat32 } from './wav-encoder.js';
 export { ComplexFft } from './fft.js';
 export { RealFft } from './real-fft.js';
 export { PowerStft, hannWindowPeriodic } from './stft.js';
+export { resample } from './resampler.js';
+export { StreamingResampler } from './streaming-resampler.js';
+export { designResamplerKernel, type ResamplerKernel } from './resampler-kernel.js';
+export { toWhisperPcm } from './whisper-pcm.js';
+export { loadAudioFile } from './load-audio-file.js';
 export { melFilterBank, type MelFilterBank, type MelFilterBankOptions } from './mel-filter-bank.js';
 export {
   LogMelExtractor,

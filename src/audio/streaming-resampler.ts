@@ -1,0 +1,141 @@
+import { AppError } from '../shared/index.js';
+import { designResamplerKernel, type ResamplerKernel } from './resampler-kernel.js';
+
+/**
+ * Band-limited sample-rate converter for live audio: push chunks of any size, get the output
+ * samples that are complete so far; `flush()` ends the stream. Windowed-sinc (Kaiser, 100 dB)
+ * polyphase filter, zero-phase (output n is input time n·fromHz/toHz), zeros assumed before the
+ * start and after the end. Memory stays bounded by one chunk plus the filter span; the output is
+ * identical for every chunking, and equal to {@link resample} on the whole signal.
+ */
+export class StreamingResampler {
+  readonly fromHz: number;
+  readonly toHz: number;
+  readonly #kernel: ResamplerKernel;
+  readonly #half: number;
+  /** Input history; buf[0] is absolute input index #bufStart. */
+  #buf: Float32Array;
+  #bufStart: number;
+  #bufLen: number;
+  /** Absolute input index floor(t) and remainder (t − floor(t))·outStep of the next output's time t. */
+  #idx = 0;
+  #rem = 0;
+  #outCount = 0;
+  #inCount = 0;
+  #isFlushed = false;
+
+  /** @throws AppError `REQUEST_INVALID` for rates that are not integers in 1 kHz … 768 kHz. */
+  constructor(fromHz: number, toHz: number) {
+    this.fromHz = fromHz;
+    this.toHz = toHz;
+    this.#kernel = designResamplerKernel(fromHz, toHz);
+    this.#half = this.#kernel.tapCount / 2;
+    this.#buf = new Float32Array(4 * this.#kernel.tapCount);
+    // Zeros before the first sample, so the first outputs see a full filter span.
+    this.#bufStart = -(this.#half - 1);
+    this.#bufLen = this.#half - 1;
+  }
+
+  /**
+   * Appends `chunk` and returns every output sample whose filter span is now complete.
+   * @throws AppError `RESOURCE_CLOSED` after {@link flush}.
+   */
+  push(chunk: Float32Array): Float32Array {
+    if (this.#isFlushed)
+      throw new AppError('RESOURCE_CLOSED', 'Cannot push audio: the resampler was flushed');
+    this.#append(chunk, chunk.length);
+    this.#inCount += chunk.length;
+    return this.#produce(this.#bufStart + this.#bufLen - 1 - this.#half, Infinity);
+  }
+
+  /**
+   * Ends the stream: returns the remaining outputs, up to ceil(inputLength · toHz / fromHz) in
+   * total. Later `push`/`flush` calls throw `RESOURCE_CLOSED`.
+   */
+  flush(): Float32Array {
+    if (this.#isFlushed) throw new AppError('RESOURCE_CLOSED', 'Cannot flush: the resampler was flushed');
+    this.#isFlushed = true;
+    const { inStep, outStep } = this.#kernel;
+    // Output n exists while its time n·inStep/outStep is inside the input: n < inCount·outStep/inStep.
+    const total = Math.ceil((this.#inCount * outStep) / inStep);
+    this.#append(undefined, 2 * this.#half);
+    return this.#produce(Infinity, total - this.#outCount);
+  }
+
+  /** Capacity of the input history buffer, in samples (for memory accounting). */
+  get bufferCapacitySamples(): number {
+    return this.#buf.length;
+  }
+
+  /** Number of output samples returned so far. */
+  get outputCount(): number {
+    return this.#outCount;
+  }
+
+  #append(chunk: Float32Array | undefined, length: number): void {
+    // Drop history that no future output can reach, then grow if still short.
+    const keepFrom = this.#idx - this.#half + 1 - this.#bufStart;
+    if (keepFrom > 0) {
+      this.#buf.copyWithin(0, keepFrom, this.#bufLen);
+      this.#bufLen -= keepFrom;
+      this.#bufStart += keepFrom;
+    }
+    const needed = this.#bufLen + length;
+    if (needed > this.#buf.length) {
+      const grown = new Float32Array(Math.max(needed, 2 * this.#buf.length));
+      grown.set(this.#buf.subarray(0, this.#bufLen));
+      this.#buf = grown;
+    }
+    if (chunk === undefined) this.#buf.fill(0, this.#bufLen, needed);
+    else this.#buf.set(chunk, this.#bufLen);
+    this.#bufLen = needed;
+  }
+
+  /** Emits outputs while floor(t) ≤ lastIdx, at most `limit` of them. */
+  #produce(lastIdx: number, limit: number): Float32Array {
+    const { inStep, outStep, tapCount, phaseCount, isExact, table } = this.#kernel;
+    const bound = Math.min(
+      limit,
+      Math.ceil(((Math.min(lastIdx, this.#bufStart + this.#bufLen) - this.#idx + 1) * outStep) / inStep),
+    );
+    const out = new Float32Array(Math.max(0, bound));
+    const buf = this.#buf;
+    const stepWhole = Math.floor(inStep / outStep);
+    const stepRem = inStep % outStep;
+    let idx = this.#idx;
+    let rem = this.#rem;
+    let n = 0;
+    while (n < out.length && idx <= lastIdx) {
+      const off = idx - this.#half + 1 - this.#bufStart;
+      let acc = 0;
+      if (isExact) {
+        const row = rem * tapCount;
+        for (let j = 0; j < tapCount; j++) acc += table[row + j] * buf[off + j];
+      } else {
+        const pos = (rem / outStep) * phaseCount;
+        const p = Math.floor(pos);
+        const a = pos - p;
+        const r0 = p * tapCount;
+        const r1 = r0 + tapCount;
+        let acc1 = 0;
+        for (let j = 0; j < tapCount; j++) {
+          const x = buf[off + j];
+          acc += table[r0 + j] * x;
+          acc1 += table[r1 + j] * x;
+        }
+        acc += a * (acc1 - acc);
+      }
+      out[n++] = acc;
+      idx += stepWhole;
+      rem += stepRem;
+      if (rem >= outStep) {
+        rem -= outStep;
+        idx += 1;
+      }
+    }
+    this.#idx = idx;
+    this.#rem = rem;
+    this.#outCount += n;
+    return n === out.length ? out : out.subarray(0, n);
+  }
+}
