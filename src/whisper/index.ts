@@ -5,7 +5,15 @@ export { hfTokenizerFiles, type HfTokenizerFiles } from './tokenizer/hf-tokenize
 export { BpeRanks } from './tokenizer/bpe-ranks.js';
 export { whisperSpecialTokens, type WhisperSpecialTokens } from './tokenizer/special-tokens.js';
 export { WHISPER_LANGUAGES, toLanguageCode } from './tokenizer/whisper-languages.js';
-export { loadWhisperModel, ChorusWhisperModel, type LoadWhisperModelOptions } from './runtime/chorus-whisper-model.js';
-export { type WhisperDevice, type RuntimeLogger, type OrtSessionOptions } from './runtime/create-ort-session.js';
+export {
+  loadWhisperModel,
+  ChorusWhisperModel,
+  type LoadWhisperModelOptions,
+} from './runtime/chorus-whisper-model.js';
+export {
+  type WhisperDevice,
+  type RuntimeLogger,
+  type OrtSessionOptions,
+} from './runtime/create-ort-session.js';
 export { type WeightSource } from './graph/weight-source.js';
 export { type WhisperGraphOptions } from './graph/graph-context.js';
