@@ -1,0 +1,409 @@
+#!/usr/bin/env python3
+"""chorus offline training recipe: one entry point with subcommands.
+
+  corpus                      synthesize the espeak-ng corpus + cached mels into $WORK/corpus
+  train   --run base ...      train (or fine-tune) a model; resumable from $WORK/runs/<run>/ckpt.pt
+  eval    --run base          greedy decode the held-out test (or dev) split, print CER/WER
+  (packaging lives in package.py)
+
+WORK defaults to /work/train-work (outside the git checkout). Use /usr/bin/python3 (Debian torch).
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import corpus as corpus_mod  # noqa: E402
+import tok as T  # noqa: E402
+from grammar import DOMAINS, LANGS  # noqa: E402
+from model import Whisper, make_config  # noqa: E402
+
+WORK = os.environ.get("CHORUS_TRAIN_WORK", "/work/train-work")
+N_FRAMES = 600  # 6 s window -> max_source_positions 300
+N_TGT = 128
+DIMS = dict(d=192, layers=3, heads=3, ffn=768, n_src=N_FRAMES // 2, n_tgt=N_TGT)
+EXPERTS = {
+    "en": dict(langs=["en"], domains=DOMAINS),
+    "de": dict(langs=["de"], domains=DOMAINS),
+    "es": dict(langs=["es"], domains=DOMAINS),
+    "fr": dict(langs=["fr"], domains=DOMAINS),
+    "numbers": dict(langs=LANGS, domains=["numbers"]),
+    "commands": dict(langs=LANGS, domains=["commands"]),
+    "medical": dict(langs=LANGS, domains=["medical"]),
+}
+BASE_PER_CELL = 400  # modest: the base sees 400 of the 800 training utterances per (lang, domain)
+
+# openai multilingual non-speech tokens + SOT, translate, transcribe, startoflm, startofprev, nospeech
+SUPPRESS = [1, 2, 7, 8, 9, 10, 14, 25, 26, 27, 28, 29, 31, 58, 59, 60, 61, 62, 63, 90, 91, 92, 93, 359, 503, 522, 542, 873,
+            893, 902, 918, 922, 931, 1350, 1853, 1982, 2460, 2627, 3246, 3253, 3268, 3536, 3846, 3961, 4183, 4667, 6585,
+            6647, 7273, 9061, 9383, 10428, 10929, 11938, 12033, 12331, 12562, 13793, 14157, 14635, 15265, 15618, 16553,
+            16604, 18362, 18956, 20075, 21675, 22520, 26130, 26161, 26435, 28279, 29464, 31650, 32302, 32470, 36865,
+            42863, 47425, 49870, 50254, 50258, 50358, 50359, 50360, 50361, 50362]
+
+
+def log(run_dir, msg):
+    line = time.strftime("%H:%M:%S ") + msg
+    print(line, flush=True)
+    with open(os.path.join(run_dir, "log.txt"), "a") as f:
+        f.write(line + "\n")
+
+
+class Data:
+    """Corpus in RAM + tokenization + per-step deterministic batches."""
+
+    def __init__(self):
+        self.metas, mel, self.audio, self.offs = corpus_mod.load(WORK)
+        self.mel = np.asarray(mel)  # float16 [N, 80, 600]
+        self.tk = T.Tokenizer()
+        self.text_ids = [self.tk.encode(" " + m["text"].strip()) for m in self.metas]
+        self.transl_ids = [self.tk.encode(" " + m["translation"].strip()) for m in self.metas]
+        used = set()
+        for a, b in zip(self.text_ids, self.transl_ids):
+            used.update(a)
+            used.update(b)
+        self.subset = sorted(used | set(range(T.EOT, T.VOCAB_SIZE)))
+        chars = sorted(set("".join(m["text"].lower() for m in self.metas)))
+        self.char_id = {c: i + 1 for i, c in enumerate(chars)}
+        self.n_frames = [min(N_FRAMES, int(math.ceil(m["n_samples"] / 160))) for m in self.metas]
+        self.by_lang = {l: [i for i, m in enumerate(self.metas) if m["split"] == "train" and m["lang"] == l] for l in LANGS}
+
+    def indices(self, split, langs=LANGS, domains=DOMAINS, per_cell=None):
+        out = []
+        for l in langs:
+            for d in domains:
+                cell = [i for i, m in enumerate(self.metas) if m["split"] == split and m["lang"] == l and m["domain"] == d]
+                out.extend(cell[:per_cell] if per_cell else cell)
+        return out
+
+    def sequence(self, i, rng):
+        m = self.metas[i]
+        lang = m["lang"]
+        translate = (lang != "en" and rng.random() < 0.25) or (lang == "en" and rng.random() < 0.03)
+        ts = (not translate) and rng.random() < 0.3
+        seq = []
+        if rng.random() < 0.15:
+            j = rng.choice(self.by_lang[lang])
+            seq = [T.STARTOFPREV] + self.text_ids[j][-40:]
+        sot = len(seq)
+        seq += [T.SOT, T.LANG_ID[lang], T.TRANSLATE if translate else T.TRANSCRIBE]
+        body = self.transl_ids[i] if translate else self.text_ids[i]
+        if ts:
+            end = min(m["speech_end_sec"], N_FRAMES / 100)
+            seq += [T.ts_token(0.0)] + body + [T.ts_token(end)]
+        else:
+            seq += [T.NOTIMESTAMPS] + body
+        seq.append(T.EOT)
+        return seq[-N_TGT - 1:], sot
+
+    def batch(self, pool, step, bsz, seed, chunk=20, rank=0, world=1):
+        """Length-bucketed batches: chunk of chunk*bsz random utterances sorted by length."""
+        c, k = divmod(step, chunk)
+        crng = random.Random(seed * 1000003 + c)
+        cand = [crng.choice(pool) for _ in range(chunk * bsz)]
+        cand.sort(key=lambda i: self.n_frames[i])
+        order = list(range(chunk))
+        crng.shuffle(order)
+        idx = cand[order[k] * bsz:(order[k] + 1) * bsz]
+        rng = random.Random(seed * 7919 + step)
+        full_window = rng.random() < 0.25
+        idx = idx[rank::world]
+        rng = random.Random(seed * 7919 + step * 31 + rank)
+        maxf = max(self.n_frames[i] for i in idx)
+        if full_window:
+            nf = N_FRAMES
+        else:
+            nf = min(N_FRAMES, int(math.ceil((maxf + rng.randint(0, 60)) / 20.0)) * 20)
+        mel = torch.from_numpy(self.mel[idx, :, :nf].astype(np.float32))
+        seqs = [self.sequence(i, rng) for i in idx]
+        L = max(len(s) for s, _ in seqs) - 1
+        inp = torch.full((len(idx), L), T.EOT, dtype=torch.long)
+        tgt = torch.full((len(idx), L), -100, dtype=torch.long)
+        sub_pos = self.sub_pos
+        for b, (s, sot) in enumerate(seqs):
+            inp[b, :len(s) - 1] = torch.tensor(s[:-1])
+            for j in range(sot, len(s) - 1):
+                tgt[b, j] = sub_pos[s[j + 1]]
+        ctc_t = [torch.tensor([self.char_id[ch] for ch in self.metas[i]["text"].lower()]) for i in idx]
+        ctc_in = torch.tensor([min(nf, self.n_frames[i]) // 2 for i in idx])
+        return mel, inp, tgt, ctc_t, ctc_in
+
+    @property
+    def sub_pos(self):
+        if not hasattr(self, "_sub_pos"):
+            self._sub_pos = {t: k for k, t in enumerate(self.subset)}
+        return self._sub_pos
+
+
+def init_model(data, seed):
+    torch.manual_seed(seed)
+    cfg = make_config(**DIMS)
+    model = Whisper(cfg)
+    with torch.no_grad():
+        E = model.model.decoder.embed_tokens.weight
+        E.zero_()
+        sub = torch.tensor(data.subset)
+        E[sub] = torch.randn(len(sub), cfg["d_model"]) * 0.02
+        model.model.decoder.embed_positions.weight.normal_(0, 0.02)
+    return model
+
+
+def full_state(model, full_emb, small, sub):
+    with torch.no_grad():
+        full_emb.weight[sub] = small.weight
+    sd = {k: v.clone() for k, v in model.state_dict().items()}
+    sd["model.decoder.embed_tokens.weight"] = full_emb.weight.detach().clone()
+    return sd
+
+
+def train(args):
+    torch.set_num_threads(args.threads)
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    if world > 1:  # CPU data parallel over processes (gloo all-reduce of gradients)
+        import torch.distributed as dist
+        dist.init_process_group("gloo", rank=rank, world_size=world)
+    global log
+    if rank != 0:
+        log = lambda *a: None  # noqa: E731
+    run_dir = os.path.join(WORK, "runs", args.run)
+    os.makedirs(run_dir, exist_ok=True)
+    data = Data()
+    if args.pool == "base":
+        pool = data.indices("train", per_cell=BASE_PER_CELL)
+    elif args.pool == "all":
+        pool = data.indices("train")
+    else:
+        pool = data.indices("train", **EXPERTS[args.pool])
+    model = init_model(data, args.seed)
+    if args.init:
+        sd = torch.load(os.path.join(WORK, "runs", args.init, "final.pt"))
+        model.load_state_dict(sd)
+    freeze = ["model.encoder.embed_positions.weight"]
+    if args.freeze_embeddings:
+        freeze += ["model.decoder.embed_tokens.weight", "model.decoder.embed_positions.weight"]
+    # train a compact [|subset|, d] table instead of the full [51865, d] one (rows outside the subset stay
+    # exactly zero; their logits are 0 and are accounted for by the null column below)
+    full_emb = model.model.decoder.embed_tokens
+    sub = torch.tensor(data.subset)
+    small = torch.nn.Embedding(len(data.subset), DIMS["d"])
+    small.weight.data.copy_(full_emb.weight.data[sub])
+    model.model.decoder.embed_tokens = small
+    for n, p in model.named_parameters():
+        p.requires_grad_(n not in freeze)
+    ctc_head = torch.nn.Linear(DIMS["d"], len(data.char_id) + 1)
+    params = [p for p in model.parameters() if p.requires_grad] + list(ctc_head.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.98), eps=1e-8, weight_decay=0.01)
+    step = 0
+    ck = os.path.join(run_dir, "ckpt.pt")
+    if os.path.exists(ck):
+        st = torch.load(ck)
+        model.model.decoder.embed_tokens = full_emb
+        model.load_state_dict(st["model"])
+        small.weight.data.copy_(full_emb.weight.data[sub])
+        model.model.decoder.embed_tokens = small
+        ctc_head.load_state_dict(st["ctc"])
+        opt.load_state_dict(st["opt"])
+        step = st["step"]
+        log(run_dir, f"resumed at step {step}")
+    json.dump(vars(args), open(os.path.join(run_dir, "args.json"), "w"), indent=1)
+    log(run_dir, f"run {args.run}: pool {len(pool)} utts, subset {len(data.subset)} tokens, "
+                 f"{sum(p.numel() for p in model.parameters())} params, steps {args.steps}")
+    remap = torch.zeros(T.VOCAB_SIZE, dtype=torch.long)
+    remap[sub] = torch.arange(len(data.subset))
+    null_logit = math.log(T.VOCAB_SIZE - len(data.subset))
+    t0 = time.time()
+    agg = []
+    model.train()
+    while step < args.steps:
+        if args.schedule == "cosine":
+            if step < args.warmup:
+                lr = args.lr * (step + 1) / args.warmup
+            else:
+                p = (step - args.warmup) / max(1, args.steps - args.warmup)
+                lr = args.lr_final + 0.5 * (args.lr - args.lr_final) * (1 + math.cos(math.pi * p))
+        else:
+            lr = args.lr * min(1.0, (step + 1) / args.warmup)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        mel, inp, tgt, ctc_t, ctc_in = data.batch(pool, step, args.batch, args.seed, rank=rank, world=world)
+        inp = remap[inp]
+        enc = model.model.encoder(mel)
+        h = model.model.decoder(inp, enc)
+        lg = h @ small.weight.t()
+        lg = torch.cat([lg, torch.full(lg.shape[:-1] + (1,), null_logit)], dim=-1)
+        ce = F.cross_entropy(lg.reshape(-1, lg.shape[-1]), tgt.reshape(-1), ignore_index=-100)
+        lp = ctc_head(enc).log_softmax(-1).transpose(0, 1)
+        ctc = F.ctc_loss(lp, torch.cat(ctc_t), ctc_in, torch.tensor([len(t) for t in ctc_t]), zero_infinity=True)
+        loss = ce + args.ctc_weight * ctc
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if world > 1:
+            grads = [p.grad for p in params if p.grad is not None]
+            flat = torch.cat([g.reshape(-1) for g in grads])
+            dist.all_reduce(flat)
+            flat /= world
+            o = 0
+            for g in grads:
+                g.copy_(flat[o:o + g.numel()].view_as(g))
+                o += g.numel()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        agg.append((ce.item(), ctc.item()))
+        if step % args.log_every == 0:
+            a = np.mean(agg, axis=0)
+            agg = []
+            log(run_dir, f"step {step} lr {lr:.2e} ce {a[0]:.3f} ctc {a[1]:.3f} "
+                         f"{(time.time() - t0) / args.log_every:.2f}s/step")
+            t0 = time.time()
+        if rank == 0 and (step % args.ckpt_every == 0 or step == args.steps):
+            torch.save({"model": full_state(model, full_emb, small, sub), "ctc": ctc_head.state_dict(), "opt": opt.state_dict(),
+                        "step": step}, ck + ".tmp")
+            os.replace(ck + ".tmp", ck)
+    if rank == 0:
+        torch.save(full_state(model, full_emb, small, sub), os.path.join(run_dir, "final.pt"))
+    log(run_dir, "done")
+
+
+# ------------------------------------------------------------------ decoding / metrics
+def normalize(s):
+    import regex
+    s = s.lower().replace("'", " ").replace("’", " ")
+    s = regex.sub(r"[^\p{L}\p{N}\s]", " ", s)
+    return " ".join(s.split())
+
+
+def edit_distance(a, b):
+    d = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        prev, d[0] = d[0], i
+        for j in range(1, len(b) + 1):
+            cur = d[j]
+            d[j] = min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] != b[j - 1]))
+            prev = cur
+    return d[-1]
+
+
+@torch.no_grad()
+def greedy(model, mels, langs, task=T.TRANSCRIBE, max_new=96):
+    """Batched greedy decode, full-vocab logits, openai suppression. mels [B,80,N_FRAMES] float32."""
+    B = mels.shape[0]
+    enc = model.model.encoder(mels)
+    prompt = torch.tensor([[T.SOT, T.LANG_ID[l], task, T.NOTIMESTAMPS] for l in langs])
+    cache = {}
+    h = model.model.decoder(prompt, enc, 0, cache)
+    pos = prompt.shape[1]
+    out = [[] for _ in range(B)]
+    done = torch.zeros(B, dtype=torch.bool)
+    sup = torch.tensor(SUPPRESS + list(range(T.TS_BEGIN, T.VOCAB_SIZE)) + [T.NOTIMESTAMPS])
+    for k in range(max_new):
+        lg = model.logits(h[:, -1])
+        lg[:, sup] = float("-inf")
+        if k == 0:
+            lg[:, [220, T.EOT]] = float("-inf")
+        nxt = lg.argmax(-1)
+        nxt[done] = T.EOT
+        for b in range(B):
+            if not done[b] and nxt[b].item() != T.EOT:
+                out[b].append(nxt[b].item())
+        done |= nxt == T.EOT
+        if done.all() or pos >= N_TGT:
+            break
+        h = model.model.decoder(nxt[:, None], enc, pos, cache)
+        pos += 1
+    return out
+
+
+def evaluate(model, data, split="test", log_fn=print, limit=None):
+    model.eval()
+    idx = data.indices(split)
+    if limit:
+        idx = idx[:limit]
+    hyps = {}
+    for s in range(0, len(idx), 32):
+        b = idx[s:s + 32]
+        mels = torch.from_numpy(data.mel[b].astype(np.float32))
+        res = greedy(model, mels, [data.metas[i]["lang"] for i in b])
+        for i, r in zip(b, res):
+            hyps[i] = data.tk.decode(r).strip()
+    stats = {}
+    for i, hyp in hyps.items():
+        m = data.metas[i]
+        ref_n, hyp_n = normalize(m["text"]), normalize(hyp)
+        w = (edit_distance(ref_n.split(), hyp_n.split()), len(ref_n.split()))
+        c = (edit_distance(ref_n, hyp_n), len(ref_n))
+        for key in ("all", m["lang"], m["domain"]):
+            e = stats.setdefault(key, [0, 0, 0, 0, 0])
+            e[0] += w[0]; e[1] += w[1]; e[2] += c[0]; e[3] += c[1]; e[4] += 1
+    res = {k: {"wer": round(v[0] / v[1], 4), "cer": round(v[2] / v[3], 4), "n": v[4]} for k, v in stats.items()}
+    for k, v in res.items():
+        log_fn(f"  {k:9s} WER {v['wer'] * 100:6.2f}%  CER {v['cer'] * 100:6.2f}%  n={v['n']}")
+    model.train()
+    return res, hyps
+
+
+def eval_cmd(args):
+    torch.set_num_threads(args.threads)
+    data = Data()
+    model = init_model(data, 0)
+    run_dir = os.path.join(WORK, "runs", args.run)
+    f = os.path.join(run_dir, "final.pt")
+    if os.path.exists(f):
+        model.load_state_dict(torch.load(f))
+    else:
+        model.load_state_dict(torch.load(os.path.join(run_dir, "ckpt.pt"))["model"])
+    if args.fp16:
+        with torch.no_grad():
+            for p in model.parameters():
+                p.copy_(p.half().float())
+    res, hyps = evaluate(model, data, args.split, limit=args.limit)
+    json.dump({"split": args.split, "fp16_weights": args.fp16, "metrics": res,
+               "hyps": {data.metas[i]["text"] + f" #{i}": h for i, h in list(hyps.items())[:40]}},
+              open(os.path.join(run_dir, f"eval-{args.split}.json"), "w"), indent=1, ensure_ascii=False)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sp = ap.add_subparsers(dest="cmd", required=True)
+    sp.add_parser("corpus")
+    t = sp.add_parser("train")
+    t.add_argument("--run", required=True)
+    t.add_argument("--pool", default="base")
+    t.add_argument("--init", default="")
+    t.add_argument("--steps", type=int, default=3000)
+    t.add_argument("--batch", type=int, default=24)
+    t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--lr-final", type=float, default=1e-4)
+    t.add_argument("--warmup", type=int, default=200)
+    t.add_argument("--schedule", default="cosine")
+    t.add_argument("--ctc-weight", type=float, default=0.5)
+    t.add_argument("--freeze-embeddings", action="store_true")
+    t.add_argument("--seed", type=int, default=1)
+    t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--ckpt-every", type=int, default=100)
+    t.add_argument("--log-every", type=int, default=50)
+    e = sp.add_parser("eval")
+    e.add_argument("--run", required=True)
+    e.add_argument("--split", default="test")
+    e.add_argument("--limit", type=int, default=0)
+    e.add_argument("--fp16", action="store_true")
+    e.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    if a.cmd == "corpus":
+        corpus_mod.build(WORK)
+    elif a.cmd == "train":
+        train(a)
+    elif a.cmd == "eval":
+        eval_cmd(a)
+
+
+if __name__ == "__main__":
+    main()
