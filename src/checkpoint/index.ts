@@ -30,3 +30,21 @@ export {
   writeSyntheticWhisperCheckpoint,
   type SyntheticCheckpointOptions,
 } from './synthetic-checkpoint.js';
+export { type TaskVectorSource } from './task-vector-source.js';
+export { assertSameArchitecture, CheckpointTaskVector } from './checkpoint-task-vector.js';
+export {
+  DELTA_KIND_METADATA_KEY,
+  DELTA_KIND_METADATA_VALUE,
+  DeltaTaskVector,
+  writeDeltaFile,
+  type DeltaEntry,
+} from './delta-task-vector.js';
+export {
+  ADAPTER_CONFIG_NAME,
+  ADAPTER_WEIGHTS_NAME,
+  loraDeltaInto,
+  LoraTaskVector,
+  parseLoraAdapterConfig,
+  type LoraAdapterConfig,
+} from './lora-adapter.js';
+export { DELTA_FILE_NAME, openTaskVectorSource } from './open-task-vector-source.js';
