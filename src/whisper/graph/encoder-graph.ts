@@ -8,7 +8,13 @@
 import { AppError } from '../../shared/index.js';
 import type { WhisperConfig } from '../whisper-config.js';
 import { GraphContext, type WhisperGraphOptions } from './graph-context.js';
-import { ONNX_FLOAT, OnnxGraphBuilder, buildModel, type BuiltModel } from './onnx-graph-builder.js';
+import {
+  ONNX_FLOAT,
+  OnnxGraphBuilder,
+  serializeInMemory,
+  type BuiltModel,
+  type GraphWithWeights,
+} from './onnx-graph-builder.js';
 import { readWeight, type WeightSource } from './weight-source.js';
 
 /** Graph I/O names of the chorus encoder. */
@@ -35,6 +41,21 @@ export async function buildEncoderGraph(
   weights: WeightSource,
   options: EncoderGraphOptions = {},
 ): Promise<BuiltModel> {
+  return serializeInMemory(await buildEncoderGraphWithWeights(config, weights, options), ENCODER_OPSETS);
+}
+
+/** Opsets of the encoder graph (LayerNormalization needs 17; contrib ops live in com.microsoft). */
+export const ENCODER_OPSETS = { onnx: 17, microsoft: 1 } as const;
+
+/**
+ * The encoder graph before serialization (the optimum exporter writes its weights to a file).
+ * @throws AppError CHECKPOINT_INVALID when a tensor is missing, mis-sized or non-finite
+ */
+export async function buildEncoderGraphWithWeights(
+  config: WhisperConfig,
+  weights: WeightSource,
+  options: EncoderGraphOptions = {},
+): Promise<GraphWithWeights> {
   const b = new OnnxGraphBuilder('whisper_encoder');
   const ctx = new GraphContext(b, weights, options);
   const d = config.dModel;
@@ -121,5 +142,5 @@ export async function buildEncoderGraph(
       b.output(crossValueName(i), ONNX_FLOAT, ['batch_size', dh, positions, dHeadDim]);
     }
   }
-  return buildModel(b, { onnx: 17, microsoft: 1 });
+  return { graph: b.graph(), external: b.externalTensors };
 }

@@ -230,21 +230,23 @@ export interface BuiltModel {
   readonly externalData: readonly { readonly path: string; readonly data: Uint8Array }[];
 }
 
+/** An unserialized graph plus its external tensors (the caller decides where the weights go). */
+export interface GraphWithWeights {
+  readonly graph: onnxProto.onnx.IGraphProto;
+  readonly external: readonly ExternalTensor[];
+}
+
+/** Serializes a graph whose weights stay in memory as external data (one "file" per tensor). */
+export function serializeInMemory(g: GraphWithWeights, opsets: OpsetImports): BuiltModel {
+  return {
+    modelBytes: encodeModel(g.graph, opsets),
+    externalData: g.external.map((t) => ({ path: t.name, data: t.data })),
+  };
+}
+
 /** Serializes the builder's graph as a ModelProto (IR 8, `producer_name` chorus). */
 export function buildModel(builder: OnnxGraphBuilder, opsets: OpsetImports): BuiltModel {
-  const opsetImport: onnxProto.onnx.IOperatorSetIdProto[] = [{ domain: '', version: opsets.onnx }];
-  if (opsets.microsoft !== undefined)
-    opsetImport.push({ domain: 'com.microsoft', version: opsets.microsoft });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: 'chorus',
-    opsetImport,
-    graph: builder.graph(),
-  });
-  return {
-    modelBytes: onnx.ModelProto.encode(model).finish(),
-    externalData: builder.externalTensors.map((t) => ({ path: t.name, data: t.data })),
-  };
+  return serializeInMemory({ graph: builder.graph(), external: builder.externalTensors }, opsets);
 }
 
 /** Re-points every external initializer at one file (`location`) with consecutive, 64-byte aligned
