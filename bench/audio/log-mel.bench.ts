@@ -1,0 +1,118 @@
+// Log-mel and resampler throughput in × real time (CONVENTIONS.md §10).
+// Run: nice -n 10 npx tsx bench/audio/log-mel.bench.ts   → bench/results/log-mel.json
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { LogMelExtractor, StreamingResampler, resample } from '../../src/audio/index.js';
+
+const SAMPLE_RATE_HZ = 16_000;
+const DURATIONS_SEC = [1, 10, 30];
+/** Minimum measured time per case; enough repetitions for a stable median on a shared machine. */
+const MIN_CASE_MS = 1500;
+
+interface Row {
+  name: string;
+  audioSec: number;
+  runs: number;
+  /** Wall-clock median; inflated when other jobs share the cores. */
+  medianMs: number;
+  /** User-CPU median of this process: the cost of the work itself on a busy machine. */
+  medianCpuMs: number;
+  xRealTime: number;
+  xRealTimeCpu: number;
+}
+
+let sink = 0; // consumed results, so the JIT cannot drop the work
+
+function speechLike(n: number, rateHz: number): Float32Array {
+  const x = new Float32Array(n);
+  let s = 12345;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    const t = i / rateHz;
+    const envelope = 0.5 + 0.5 * Math.sin(2 * Math.PI * 3 * t);
+    x[i] =
+      envelope * (0.3 * Math.sin(2 * Math.PI * (150 + 50 * Math.sin(t)) * t) + 0.05 * (s / 2147483648 - 0.5));
+  }
+  return x;
+}
+
+function measure(name: string, audioSec: number, run: () => number): Row {
+  for (let i = 0; i < 3; i++) sink += run(); // warm-up (JIT)
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  const start = performance.now();
+  while (performance.now() - start < MIN_CASE_MS || times.length < 5) {
+    const c0 = process.cpuUsage().user;
+    const t0 = performance.now();
+    sink += run();
+    times.push(performance.now() - t0);
+    cpuTimes.push((process.cpuUsage().user - c0) / 1000);
+  }
+  const median = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const medianMs = median(times);
+  const medianCpuMs = median(cpuTimes);
+  const row = {
+    name,
+    audioSec,
+    runs: times.length,
+    medianMs,
+    medianCpuMs,
+    xRealTime: (audioSec * 1000) / medianMs,
+    xRealTimeCpu: (audioSec * 1000) / medianCpuMs,
+  };
+  console.log(
+    `${name.padEnd(46)} ${String(audioSec).padStart(3)} s  wall ${medianMs.toFixed(2).padStart(8)} ms ` +
+      `(${row.xRealTime.toFixed(0).padStart(5)}×)  cpu ${medianCpuMs.toFixed(2).padStart(8)} ms ` +
+      `(${row.xRealTimeCpu.toFixed(0).padStart(5)}× real time)`,
+  );
+  return row;
+}
+
+const rows: Row[] = [];
+for (const nMels of [80, 128] as const) {
+  const extractor = new LogMelExtractor(nMels);
+  for (const sec of DURATIONS_SEC) {
+    const pcm = speechLike(sec * SAMPLE_RATE_HZ, SAMPLE_RATE_HZ);
+    rows.push(measure(`logMelLongForm ${nMels} mels`, sec, () => extractor.logMelLongForm(pcm).data[7]));
+  }
+  const window = new Float32Array(nMels * 3000);
+  const pcm = speechLike(30 * SAMPLE_RATE_HZ, SAMPLE_RATE_HZ);
+  rows.push(
+    measure(`logMelInto 3000-frame window ${nMels}`, 30, () => extractor.logMelInto(window, pcm)[11]),
+  );
+}
+for (const fromHz of [44_100, 48_000, 8_000]) {
+  for (const sec of [1, 10]) {
+    const x = speechLike(sec * fromHz, fromHz);
+    rows.push(measure(`resample ${fromHz}→16000`, sec, () => resample(x, fromHz, SAMPLE_RATE_HZ)[5]));
+  }
+}
+{
+  const x = speechLike(10 * 48_000, 48_000);
+  rows.push(
+    measure('StreamingResampler 48000→16000, 20 ms chunks', 10, () => {
+      const r = new StreamingResampler(48_000, SAMPLE_RATE_HZ);
+      let acc = 0;
+      for (let at = 0; at < x.length; at += 960) acc += r.push(x.subarray(at, at + 960)).length;
+      return acc + r.flush().length;
+    }),
+  );
+}
+
+const cpu = cpus();
+const result = {
+  name: 'log-mel',
+  date: new Date().toISOString(),
+  machine: { cpuModel: cpu[0]?.model ?? 'unknown', cores: cpu.length },
+  node: process.version,
+  threads: 1,
+  note: 'single thread, medians of repeated runs after 3 warm-up runs; machine shared with other jobs (nice 10), so prefer the CPU-time columns',
+  loadAverage: loadavg(),
+  rows,
+  sink,
+};
+const dir = join(import.meta.dirname, '../results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'log-mel.json'), JSON.stringify(result, null, 2) + '\n');
+console.log(`wrote ${join(dir, 'log-mel.json')}`);
