@@ -17,3 +17,9 @@ export {
 } from './runtime/create-ort-session.js';
 export { type WeightSource } from './graph/weight-source.js';
 export { type WhisperGraphOptions } from './graph/graph-context.js';
+export { loadOptimumModel, OptimumWhisperModel } from './runtime/optimum-whisper-model.js';
+export {
+  exportOptimum,
+  type ExportOptimumOptions,
+  type ExportOptimumResult,
+} from './graph/export-optimum.js';
