@@ -7,3 +7,21 @@ export { normalizeEnglishText } from './normalizers/english-text-normalizer.js';
 export { normalizeEnglishNumbers } from './normalizers/english-number-normalizer.js';
 export { normalizeEnglishSpelling } from './normalizers/english-spelling-normalizer.js';
 export { removeSymbols, removeSymbolsAndDiacritics } from './normalizers/remove-symbols.js';
+export { normalizerForLanguage } from './normalizers/normalizer-for-language.js';
+export {
+  alignTokens,
+  countWordEdits,
+  countCharEdits,
+  sumEditCounts,
+  errorRate,
+  type EditCounts,
+} from './wer.js';
+export {
+  corpusBleu,
+  sentenceBleu,
+  bleuFromStatistics,
+  type BleuOptions,
+  type BleuScore,
+  type BleuSmoothing,
+} from './bleu.js';
+export { tokenize13a } from './tokenizer-13a.js';

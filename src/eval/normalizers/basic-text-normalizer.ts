@@ -5,7 +5,7 @@
  * before WER/CER.
  */
 import { AppError } from '../../shared/index.js';
-import { pythonRegex } from './python-regex.js';
+import { pythonRegex } from '../python-regex.js';
 import { removeSymbols, removeSymbolsAndDiacritics } from './remove-symbols.js';
 
 /** Options of {@link createBasicTextNormalizer}; the defaults are upstream's. */

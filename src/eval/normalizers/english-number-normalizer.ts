@@ -11,7 +11,7 @@
  * `one`/`ones`. Integers are BigInt because multipliers reach 10^33 ("decillion").
  */
 import { AppError } from '../../shared/index.js';
-import { pythonRegex, pythonSplit, pythonStrip } from './python-regex.js';
+import { pythonRegex, pythonSplit, pythonStrip } from '../python-regex.js';
 
 type Value = bigint | string | null;
 

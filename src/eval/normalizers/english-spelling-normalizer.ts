@@ -4,7 +4,7 @@
  * `english.json` are upstream's file, byte for byte (sha256 6607f948…2465).
  */
 import spellings from './english.json' with { type: 'json' };
-import { pythonSplit } from './python-regex.js';
+import { pythonSplit } from '../python-regex.js';
 
 // A Map, not the parsed object: a word such as "constructor" must not hit Object.prototype.
 const BRITISH_TO_AMERICAN: ReadonlyMap<string, string> = new Map(

@@ -38,3 +38,10 @@ test('normalizeEnglishText() uses Unicode word boundaries as Python re does', ()
 test('normalizeEnglishText() drops fillers and annotations', () => {
   assert.equal(normalizeEnglishText('Um, the [noise] cat (laughs) uh sat <unk>.'), 'the cat sat');
 });
+
+test('normalizerForLanguage() picks the English normaliser for en only', async () => {
+  const { normalizerForLanguage } = await import('./normalizer-for-language.js');
+  assert.equal(normalizerForLanguage('en')('Mr. Smith'), 'mister smith');
+  assert.equal(normalizerForLanguage('de')('Mr. Smith'), 'mr smith');
+  assert.equal(normalizerForLanguage(undefined)("Ça, c'est"), 'ça c est');
+});

@@ -6,7 +6,7 @@
 import { BRACKETED_SPAN, PARENTHESISED_SPAN } from './basic-text-normalizer.js';
 import { normalizeEnglishNumbers } from './english-number-normalizer.js';
 import { normalizeEnglishSpelling } from './english-spelling-normalizer.js';
-import { pythonRegex } from './python-regex.js';
+import { pythonRegex } from '../python-regex.js';
 import { removeSymbolsAndDiacritics } from './remove-symbols.js';
 
 const FILLER_WORDS = pythonRegex('\\b(hmm|mm|mhm|mmm|uh|um)\\b');
