@@ -1,0 +1,195 @@
+import { performance } from 'node:perf_hooks';
+import { AppError, firstNonFiniteIndex } from '../shared/index.js';
+import { inlineMergeExecutor, type MergeExecutor } from './merge-executor.js';
+import type { MergeInputs, PlannedTensor } from './merge-inputs.js';
+import { resolveExpertParams } from './merge-recipe.js';
+import type { TensorMergeInput } from './methods/merge-method.js';
+import { findMergeMethod } from './methods/registry.js';
+
+/** A progress report, emitted after each tensor of each pass. */
+export interface MergeProgress {
+  /** `collect`: the first pass of whole-model methods; `merge`: the pass producing tensors. */
+  readonly phase: 'collect' | 'merge';
+  readonly tensorsDone: number;
+  readonly tensorsTotal: number;
+  /** Input bytes processed so far in this phase (float32 base + task vectors). */
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly elapsedMs: number;
+}
+
+/** Options of {@link streamMergedTensors}. */
+export interface MergeRunOptions {
+  /** Where tensors are merged (default: inline on this thread). */
+  readonly executor?: MergeExecutor;
+  /** Tensors in flight at once (default 1 inline; use the pool size with a pool). */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: MergeProgress) => void;
+}
+
+/** One merged tensor, in plan order. */
+export interface MergedTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+  /** Further names to store the same data under (tied projection). */
+  readonly aliases: readonly string[];
+  /** True when every task vector was zero and the base was passed through. */
+  readonly isPassThrough: boolean;
+}
+
+/** Timings of one run, in milliseconds. */
+export interface MergeTimings {
+  collectMs: number;
+  mergeMs: number;
+}
+
+function inputBytes(t: PlannedTensor, expertCount: number): number {
+  return t.elementCount * 4 * (1 + expertCount);
+}
+
+function isAllZero(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
+  return true;
+}
+
+/** Reads θ_0 and every τ_t of one tensor, checking them for NaN/Inf. Absent task vectors are zeros. */
+async function readTensorInput(
+  inputs: MergeInputs,
+  t: PlannedTensor,
+  weights: Float64Array,
+  expertParams: readonly Record<string, unknown>[],
+): Promise<TensorMergeInput> {
+  const base = await inputs.base.readF32(t.name);
+  assertFinite(base, t.name, inputs.recipe.base);
+  const deltas: Float32Array[] = [];
+  for (let e = 0; e < inputs.experts.length; e++) {
+    if (t.expertIndices.includes(e)) {
+      const delta = await inputs.experts[e].readDelta(t.name, base);
+      assertFinite(delta, t.name, inputs.experts[e].path);
+      deltas.push(delta);
+    } else {
+      deltas.push(new Float32Array(t.elementCount));
+    }
+  }
+  return {
+    name: t.name,
+    shape: t.shape,
+    kind: t.kind,
+    base,
+    deltas,
+    weights,
+    expertParams,
+    seed: t.seed,
+    isSvdExcluded: t.isSvdExcluded,
+  };
+}
+
+function assertFinite(a: Float32Array, name: string, where: string): void {
+  const i = firstNonFiniteIndex(a);
+  if (i >= 0)
+    throw new AppError(
+      'MERGE_INPUT_INVALID',
+      `Cannot merge tensor ${name} of ${where}: element ${i} is ${a[i]}`,
+    );
+}
+
+/**
+ * Merges the model tensor by tensor and yields each merged tensor in plan order. At most
+ * `concurrency` tensors (each: θ_0, T task vectors and the output) are in memory at once; every
+ * input is read lazily. Methods with a collector get a first pass over the whole model. Tensors
+ * whose task vectors are all zero (frozen tables, tensors no expert changes) pass the base through.
+ * @throws AppError `MERGE_INPUT_INVALID` (NaN/Inf in an input), method errors; the signal's reason when aborted.
+ */
+export async function* streamMergedTensors(
+  inputs: MergeInputs,
+  options: MergeRunOptions = {},
+  timings: MergeTimings = { collectMs: 0, mergeMs: 0 },
+): AsyncGenerator<MergedTensor> {
+  const { recipe, plan } = inputs;
+  const executor = options.executor ?? inlineMergeExecutor;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const method = findMergeMethod(recipe.method);
+  const expertParams = resolveExpertParams(recipe);
+  const weights = Float64Array.from(recipe.experts.map((e) => e.weight));
+  const expertCount = inputs.experts.length;
+  const bytesTotal = plan.reduce((s, t) => s + inputBytes(t, expertCount), 0);
+  options.signal?.throwIfAborted();
+
+  let stats: unknown = undefined;
+  if (method.createCollector !== undefined) {
+    const started = performance.now();
+    let done = 0;
+    let bytesDone = 0;
+    async function* observed(): AsyncGenerator<TensorMergeInput> {
+      for (const t of plan) {
+        options.signal?.throwIfAborted();
+        yield await readTensorInput(inputs, t, weights, expertParams);
+        done++;
+        bytesDone += inputBytes(t, expertCount);
+        options.onProgress?.({
+          phase: 'collect',
+          tensorsDone: done,
+          tensorsTotal: plan.length,
+          bytesDone,
+          bytesTotal,
+          elapsedMs: performance.now() - started,
+        });
+      }
+    }
+    stats = await executor.collectStats(recipe.method, recipe.parameters, observed());
+    timings.collectMs = performance.now() - started;
+  }
+
+  const started = performance.now();
+  const mergeOne = async (t: PlannedTensor): Promise<MergedTensor> => {
+    const input = await readTensorInput(inputs, t, weights, expertParams);
+    if (input.deltas.every(isAllZero)) {
+      return { name: t.name, shape: t.shape, data: input.base, aliases: t.aliases, isPassThrough: true };
+    }
+    const data = await executor.mergeTensor({
+      method: recipe.method,
+      params: recipe.parameters,
+      stats,
+      input,
+    });
+    const bad = firstNonFiniteIndex(data);
+    if (bad >= 0) {
+      throw new AppError(
+        'INTERNAL',
+        `Cannot merge tensor ${t.name}: method ${recipe.method} produced ${data[bad]} at ${bad}`,
+      );
+    }
+    return { name: t.name, shape: t.shape, data, aliases: t.aliases, isPassThrough: false };
+  };
+  const inFlight: Promise<MergedTensor>[] = [];
+  let next = 0;
+  let done = 0;
+  let bytesDone = 0;
+  try {
+    while (done < plan.length) {
+      while (next < plan.length && inFlight.length < concurrency) {
+        options.signal?.throwIfAborted();
+        const p = mergeOne(plan[next++]);
+        p.catch(() => undefined); // observed below, in order; avoid unhandled rejections meanwhile
+        inFlight.push(p);
+      }
+      const merged = await (inFlight.shift() as Promise<MergedTensor>);
+      done++;
+      bytesDone += inputBytes(plan[done - 1], expertCount);
+      timings.mergeMs = performance.now() - started;
+      options.onProgress?.({
+        phase: 'merge',
+        tensorsDone: done,
+        tensorsTotal: plan.length,
+        bytesDone,
+        bytesTotal,
+        elapsedMs: timings.mergeMs,
+      });
+      yield merged;
+    }
+  } finally {
+    await Promise.allSettled(inFlight);
+  }
+}
