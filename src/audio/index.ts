@@ -22,6 +22,7 @@ export { melFilterBank, type MelFilterBank, type MelFilterBankOptions } from './
 export {
   LogMelExtractor,
   WHISPER_N_FRAMES,
+  MAX_WINDOW_FRAMES,
   logMel,
   logMelLongForm,
   melWindowInto,

@@ -115,6 +115,10 @@ test('melWindowInto() copies frames and pads with 0.0 past the end', () => {
 test('LogMelExtractor rejects unsupported mel counts and too few frames', () => {
   assert.throws(() => new LogMelExtractor(64 as 80), { code: 'REQUEST_INVALID' });
   assert.throws(() => logMel(new Float32Array(10), { nMels: 80, nFrames: 1 }), { code: 'REQUEST_INVALID' });
+  assert.throws(() => logMel(new Float32Array(10), { nMels: 80, nFrames: 1e12 }), {
+    code: 'REQUEST_INVALID',
+  });
+  assert.throws(() => logMel(new Float32Array(10), { nMels: 80, nFrames: NaN }), { code: 'REQUEST_INVALID' });
   const ex = new LogMelExtractor(80);
   assert.throws(() => ex.logMelInto(new Float32Array(10), new Float32Array(10), 3000), {
     code: 'REQUEST_INVALID',

@@ -21,6 +21,8 @@ export interface LogMelOptions {
 
 /** Whisper's 30-s window in mel frames; ref: openai/whisper whisper/audio.py@c0d2f62 (N_FRAMES). */
 export const WHISPER_N_FRAMES = 3000;
+/** Largest one-window size we accept (1 h of audio): bounds the output allocation of {@link logMel}. */
+export const MAX_WINDOW_FRAMES = 360_000;
 // log10 floor of the power (audio.py: `torch.clamp(mel_spec, min=1e-10)`): −100 dB below full scale.
 const POWER_FLOOR = 1e-10;
 // Dynamic range kept below the loudest value, in log10 units (audio.py: `log_spec.max() - 8.0`, 80 dB).
@@ -60,9 +62,7 @@ export class LogMelExtractor {
    * @throws AppError `REQUEST_INVALID` for nFrames < 2 or a short `out`.
    */
   logMelInto(out: Float32Array, pcm16k: Float32Array, nFrames: number = WHISPER_N_FRAMES): Float32Array {
-    if (!Number.isInteger(nFrames) || nFrames < 2) {
-      throw new AppError('REQUEST_INVALID', `Cannot compute log-mel: nFrames ${nFrames} is below 2`);
-    }
+    checkWindowFrames(nFrames);
     checkOut(out, this.nMels * nFrames);
     const windowSamples = nFrames * WHISPER_HOP_LENGTH_SAMPLES;
     const dataLength = Math.min(pcm16k.length, windowSamples);
@@ -126,6 +126,15 @@ export class LogMelExtractor {
   }
 }
 
+function checkWindowFrames(nFrames: number): void {
+  if (!Number.isInteger(nFrames) || nFrames < 2 || nFrames > MAX_WINDOW_FRAMES) {
+    throw new AppError(
+      'REQUEST_INVALID',
+      `Cannot compute log-mel: nFrames ${nFrames} is not in 2..${MAX_WINDOW_FRAMES}`,
+    );
+  }
+}
+
 function checkOut(out: Float32Array, needed: number): void {
   if (out.length < needed) {
     throw new AppError(
@@ -148,12 +157,13 @@ function normalizeInto(out: Float32Array, count: number, max: number): Float32Ar
 /**
  * Log-mel of one window (short-form): the audio is zero-padded or trimmed to nFrames·160 samples.
  * Builds the tables per call; hold a {@link LogMelExtractor} when computing many.
- * @throws AppError `REQUEST_INVALID` for nMels other than 80/128 or nFrames < 2.
+ * @throws AppError `REQUEST_INVALID` for nMels other than 80/128 or nFrames outside 2..360000.
  */
 export function logMel(pcm16k: Float32Array, options: LogMelOptions): MelSpectrogram {
   const nFrames = options.nFrames ?? WHISPER_N_FRAMES;
+  checkWindowFrames(nFrames);
   const extractor = new LogMelExtractor(options.nMels);
-  const data = extractor.logMelInto(new Float32Array(options.nMels * Math.max(nFrames, 0)), pcm16k, nFrames);
+  const data = extractor.logMelInto(new Float32Array(options.nMels * nFrames), pcm16k, nFrames);
   return { data, nMels: options.nMels, nFrames };
 }
 
