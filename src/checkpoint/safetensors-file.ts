@@ -1,4 +1,5 @@
-import { AppError, bfloat16ToFloat32Into, float16ToFloat32Into } from '../shared/index.js';
+import { AppError, bfloat16ToFloat32Into } from '../shared/index.js';
+import { float16ToFloat32TableInto } from './float16-table.js';
 import { openFileByteSource, type ByteSource } from './byte-source.js';
 import { isFloatDType } from './safetensors-dtype.js';
 import {
@@ -128,7 +129,7 @@ export class SafetensorsFile implements AsyncDisposable {
     if (info.dtype === 'F32') return new Float32Array(raw.buffer, 0, info.elementCount);
     const bits = new Uint16Array(raw.buffer, 0, info.elementCount);
     const out = new Float32Array(info.elementCount);
-    return info.dtype === 'F16' ? float16ToFloat32Into(out, bits) : bfloat16ToFloat32Into(out, bits);
+    return info.dtype === 'F16' ? float16ToFloat32TableInto(out, bits) : bfloat16ToFloat32Into(out, bits);
   }
 
   /** Closes the file. Idempotent; reads after close throw `RESOURCE_CLOSED`. */
