@@ -62,7 +62,9 @@ export async function buildOptimumDecoderGraph(
   }
   const useCache = b.input('use_cache_branch', ONNX_BOOL, [1]);
 
-  // then: reuse the cached cross K/V; else: project the encoder output (first step).
+  // then: reuse the cached cross K/V and, like optimum (`_unify_onnx_outputs`), return EMPTY
+  // encoder presents (callers keep the step-0 ones; re-emitting them would copy them every step);
+  // else: project the encoder output (first step) and return it as the encoder presents.
   const thenB = b.subgraph('use_cache_then');
   const elseB = b.subgraph('use_cache_else');
   const elseCtx = new GraphContext(elseB, weights, { fused: false, ...options });
@@ -76,6 +78,11 @@ export async function buildOptimumDecoderGraph(
     for (const [j, name] of [ck, cv].entries()) {
       thenB.node('Identity', [pastCross[i][j]], [`${name}_then`]);
       thenB.output(`${name}_then`, ONNX_FLOAT);
+    }
+    for (const kv of ['key', 'value'] as const) {
+      const empty = thenB.constant('empty_present', new Float32Array(0), [0, heads, 0, headDim]);
+      thenB.node('Identity', [empty], [`${optimumPresentName(i, 'encoder', kv)}_then`]);
+      thenB.output(`${optimumPresentName(i, 'encoder', kv)}_then`, ONNX_FLOAT);
     }
     const lp = `model.decoder.layers.${i}.encoder_attn`;
     const k = await elseCtx.linear(`${lp}.k_proj`, d, d, false);
@@ -92,9 +99,23 @@ export async function buildOptimumDecoderGraph(
     );
     elseB.output(`${ck}_else`, ONNX_FLOAT);
     elseB.output(`${cv}_else`, ONNX_FLOAT);
+    for (const [kv, value] of [
+      ['key', ck],
+      ['value', cv],
+    ] as const) {
+      elseB.node('Identity', [`${value}_else`], [`${optimumPresentName(i, 'encoder', kv)}_else`]);
+      elseB.output(`${optimumPresentName(i, 'encoder', kv)}_else`, ONNX_FLOAT);
+    }
   }
   const ifOutputs: string[] = [];
-  for (let i = 0; i < config.decoderLayers; i++) ifOutputs.push(crossKeys[i], crossValues[i]);
+  for (let i = 0; i < config.decoderLayers; i++) {
+    ifOutputs.push(
+      crossKeys[i],
+      crossValues[i],
+      optimumPresentName(i, 'encoder', 'key'),
+      optimumPresentName(i, 'encoder', 'value'),
+    );
+  }
   b.node('If', [useCache], ifOutputs, {
     then_branch: { graph: thenB.graph() },
     else_branch: { graph: elseB.graph() },
@@ -109,13 +130,13 @@ export async function buildOptimumDecoderGraph(
     const outs: [string, 'decoder' | 'encoder', 'key' | 'value', readonly (string | number)[]][] = [
       [body.presentKeys[i], 'decoder', 'key', selfOut],
       [body.presentValues[i], 'decoder', 'value', selfOut],
-      [crossKeys[i], 'encoder', 'key', crossOut],
-      [crossValues[i], 'encoder', 'value', crossOut],
     ];
     for (const [value, part, kv, dims] of outs) {
       b.node('Identity', [value], [optimumPresentName(i, part, kv)]);
       b.output(optimumPresentName(i, part, kv), ONNX_FLOAT, dims);
     }
+    b.output(optimumPresentName(i, 'encoder', 'key'), ONNX_FLOAT, crossOut);
+    b.output(optimumPresentName(i, 'encoder', 'value'), ONNX_FLOAT, crossOut);
   }
   return { graph: b.graph(), external: b.externalTensors };
 }
