@@ -16,6 +16,7 @@ export { PowerStft, hannWindowPeriodic } from './stft.js';
 export { resample } from './resampler.js';
 export { StreamingResampler } from './streaming-resampler.js';
 export { designResamplerKernel, type ResamplerKernel } from './resampler-kernel.js';
+export { StreamingLogMel, type StreamingLogMelOptions } from './streaming-log-mel.js';
 export { toWhisperPcm } from './whisper-pcm.js';
 export { loadAudioFile } from './load-audio-file.js';
 export { melFilterBank, type MelFilterBank, type MelFilterBankOptions } from './mel-filter-bank.js';

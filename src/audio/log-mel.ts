@@ -25,6 +25,8 @@ export const WHISPER_N_FRAMES = 3000;
 export const MAX_WINDOW_FRAMES = 360_000;
 // log10 floor of the power (audio.py: `torch.clamp(mel_spec, min=1e-10)`): −100 dB below full scale.
 const POWER_FLOOR = 1e-10;
+/** log10 of the floor: the value of every mel bin of a silent frame. */
+export const LOG10_POWER_FLOOR = -10;
 // Dynamic range kept below the loudest value, in log10 units (audio.py: `log_spec.max() - 8.0`, 80 dB).
 const DYNAMIC_RANGE_LOG10 = 8;
 // OpenAI pads long-form audio with 30 s of zeros (transcribe.py: `padding=N_SAMPLES`); the frames
@@ -42,6 +44,7 @@ export class LogMelExtractor {
   readonly #stft = new PowerStft(WHISPER_N_FFT_SAMPLES);
   readonly #filters: MelFilterBank;
   readonly #power: Float64Array;
+  readonly #scratch: Float32Array;
 
   /** @throws AppError `REQUEST_INVALID` unless `nMels` is 80 or 128. */
   constructor(nMels: WhisperMelCount) {
@@ -54,6 +57,7 @@ export class LogMelExtractor {
     this.nMels = nMels;
     this.#filters = melFilterBank({ nMels });
     this.#power = new Float64Array(this.#stft.binCount);
+    this.#scratch = new Float32Array(nMels);
   }
 
   /**
@@ -107,20 +111,44 @@ export class LogMelExtractor {
     dataLength: number,
     reflectLength: number,
   ): number {
-    const { data: fb, nBins, firstBin, endBin } = this.#filters;
-    const nMels = this.nMels;
-    const power = this.#power;
-    let max = Math.log10(POWER_FLOOR);
+    let max = LOG10_POWER_FLOOR;
     for (let t = 0; t < maxFrames; t++) {
-      this.#stft.framePowerInto(power, x, dataLength, reflectLength, t * WHISPER_HOP_LENGTH_SAMPLES);
-      for (let m = 0; m < nMels; m++) {
-        let sum = 0;
-        const row = m * nBins;
-        for (let k = firstBin[m], end = endBin[m]; k < end; k++) sum += fb[row + k] * power[k];
-        const v = Math.log10(sum > POWER_FLOOR ? sum : POWER_FLOOR);
-        if (v > max) max = v;
-        if (t < outFrames) out[m * outFrames + t] = v;
-      }
+      const center = t * WHISPER_HOP_LENGTH_SAMPLES;
+      const frameMax =
+        t < outFrames
+          ? this.frameLog10Into(out, t, outFrames, x, dataLength, reflectLength, center)
+          : this.frameLog10Into(this.#scratch, 0, 1, x, dataLength, reflectLength, center);
+      if (frameMax > max) max = frameMax;
+    }
+    return max;
+  }
+
+  /**
+   * One frame's log10(max(mel power, 1e-10)), rounded to float32, written to
+   * `out[offset + m·stride]` for each mel m; returns the frame's largest value. The frame is
+   * centred at `centerSample` of `x` (zeros after `dataLength`, mirrored at 0 and at
+   * `reflectLength − 1`). Building block for incremental spectrograms.
+   */
+  frameLog10Into(
+    out: Float32Array,
+    offset: number,
+    stride: number,
+    x: Float32Array,
+    dataLength: number,
+    reflectLength: number,
+    centerSample: number,
+  ): number {
+    const { data: fb, nBins, firstBin, endBin } = this.#filters;
+    const power = this.#stft.framePowerInto(this.#power, x, dataLength, reflectLength, centerSample);
+    let max = LOG10_POWER_FLOOR;
+    for (let m = 0, nMels = this.nMels; m < nMels; m++) {
+      let sum = 0;
+      const row = m * nBins;
+      for (let k = firstBin[m], end = endBin[m]; k < end; k++) sum += fb[row + k] * power[k];
+      // Rounded before the max so that every path (one-shot, incremental) floors identically.
+      const v = Math.fround(Math.log10(sum > POWER_FLOOR ? sum : POWER_FLOOR));
+      if (v > max) max = v;
+      out[offset + m * stride] = v;
     }
     return max;
   }
@@ -145,7 +173,7 @@ function checkOut(out: Float32Array, needed: number): void {
 }
 
 /** max(x, max − 8), then (x + 4) / 4, in place over the first `count` values. */
-function normalizeInto(out: Float32Array, count: number, max: number): Float32Array {
+export function normalizeInto(out: Float32Array, count: number, max: number): Float32Array {
   const floor = max - DYNAMIC_RANGE_LOG10;
   for (let i = 0; i < count; i++) {
     const v = out[i];
