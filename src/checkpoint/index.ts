@@ -15,6 +15,7 @@ export {
 } from './safetensors-header.js';
 export { openFileByteSource, type ByteSource } from './byte-source.js';
 export { SafetensorsFile, DEFAULT_CHUNK_BYTES } from './safetensors-file.js';
+export { float16ToFloat32TableInto } from './float16-table.js';
 export { writeSafetensors, type TensorProvider, type TensorSpec } from './write-safetensors.js';
 export {
   SafetensorsCollection,

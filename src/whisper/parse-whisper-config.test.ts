@@ -1,5 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HfCheckpoint, writeSyntheticWhisperCheckpoint } from '../checkpoint/index.js';
 import { defaultAlignmentHeads, parseWhisperConfig } from './parse-whisper-config.js';
 
 // Fixtures: config.json values of the official checkpoints as tabulated in
@@ -246,5 +250,32 @@ test('parseWhisperConfig() errors name the field at fault', () => {
       (e: Error & { code?: string }) => e.code === 'CHECKPOINT_INVALID' && e.message.includes(field),
       field,
     );
+  }
+});
+
+test('parseWhisperConfig() reads what HfCheckpoint exposes from a turbo-shaped folder (128 mels, 51866 vocab)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'chorus-cfg-'));
+  try {
+    await writeSyntheticWhisperCheckpoint(dir, {
+      dModel: 8,
+      encoderLayers: 3,
+      decoderLayers: 1,
+      attentionHeads: 2,
+      vocabSize: 51866,
+      numMelBins: 128,
+      maxSourcePositions: 750,
+      configOverrides: { pad_token_id: 50257, begin_suppress_tokens: [220, 50256] },
+    });
+    await using ck = await HfCheckpoint.open(dir);
+    const c = parseWhisperConfig(ck.configJson, ck.generationConfigJson, ck.preprocessorJson);
+    assert.deepEqual([c.encoderLayers, c.decoderLayers, c.numMelBins, c.vocabSize], [3, 1, 128, 51866]);
+    assert.deepEqual([c.windowFrames, c.windowSamples, c.chunkLengthSec], [1500, 240000, 15]);
+    assert.deepEqual(c.beginSuppressTokens, [220, 50257]);
+    assert.deepEqual(c.alignmentHeads, [
+      [0, 0],
+      [0, 1],
+    ]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });
