@@ -92,10 +92,19 @@ function invalid(details: string): AppError {
   return new AppError('MERGE_RECIPE_INVALID', `Cannot use merge recipe: ${details}`);
 }
 
-/** `models/experts/de/delta.safetensors` → `de`; `models/experts/fr` → `fr`. */
+// Generic file names inside an expert folder: the folder names the expert.
+const GENERIC_FILE_STEMS = new Set(['delta', 'model', 'adapter_model', 'task_vector']);
+
+/** `models/experts/de/delta.safetensors` → `de`; `experts/fr.safetensors` → `fr`; `models/experts/it` → `it`. */
 function defaultExpertName(path: string): string {
   const file = basename(path);
-  const stem = extname(file) === '.safetensors' ? basename(dirname(path)) : file;
+  const ext = extname(file);
+  const stem =
+    ext === '.safetensors'
+      ? GENERIC_FILE_STEMS.has(file.slice(0, -ext.length))
+        ? basename(dirname(path))
+        : file.slice(0, -ext.length)
+      : file;
   return stem.replace(/[^A-Za-z0-9_.-]/g, '_') || 'expert';
 }
 

@@ -1,0 +1,72 @@
+import { AppError, isAppError, type ErrorCode } from '../shared/index.js';
+import { runTensorMergeJob } from './merge-executor.js';
+import { fromWire, type MergeReply, type MergeRequest } from './merge.messages.js';
+import type { GlobalStatsCollector } from './methods/merge-method.js';
+import { findMergeMethod } from './methods/registry.js';
+
+/** A reply and the buffers to transfer with it. */
+export interface HandledReply {
+  readonly reply: MergeReply;
+  readonly transfer: ArrayBuffer[];
+}
+
+function failure(jobId: number, e: unknown): HandledReply {
+  const code: ErrorCode = isAppError(e) ? e.code : 'INTERNAL';
+  const message = e instanceof Error ? e.message : String(e);
+  return { reply: { type: 'failed', jobId, code, message }, transfer: [] };
+}
+
+/**
+ * The logic of a merge worker, as a plain function (tested on the main thread; `merge.worker.ts`
+ * only forwards messages to it). Holds the open first-pass collectors by job id.
+ */
+export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<HandledReply> {
+  const collectors = new Map<number, GlobalStatsCollector<unknown>>();
+  return async (request) => {
+    try {
+      switch (request.type) {
+        case 'merge': {
+          const out = await runTensorMergeJob({
+            method: request.method,
+            params: request.params,
+            stats: request.stats,
+            input: fromWire(request.input),
+          });
+          const result = out.buffer as ArrayBuffer;
+          return { reply: { type: 'merged', jobId: request.jobId, result }, transfer: [result] };
+        }
+        case 'collect-begin': {
+          const method = findMergeMethod(request.method);
+          if (method.createCollector === undefined) {
+            throw new AppError(
+              'INTERNAL',
+              `Cannot collect statistics for ${request.method}: it has no first pass`,
+            );
+          }
+          collectors.set(request.jobId, method.createCollector(request.params));
+          return { reply: { type: 'ack', jobId: request.jobId }, transfer: [] };
+        }
+        case 'collect-observe': {
+          const collector = collectors.get(request.jobId);
+          if (collector === undefined)
+            throw new AppError('INTERNAL', `Cannot observe for job ${request.jobId}: not begun`);
+          collector.observe(fromWire(request.input));
+          return { reply: { type: 'ack', jobId: request.jobId }, transfer: [] };
+        }
+        case 'collect-finish': {
+          const collector = collectors.get(request.jobId);
+          if (collector === undefined)
+            throw new AppError('INTERNAL', `Cannot finish job ${request.jobId}: not begun`);
+          collectors.delete(request.jobId);
+          return {
+            reply: { type: 'collected', jobId: request.jobId, stats: collector.finish() },
+            transfer: [],
+          };
+        }
+      }
+    } catch (e) {
+      if (request.type !== 'merge') collectors.delete(request.jobId);
+      return failure(request.jobId, e);
+    }
+  };
+}

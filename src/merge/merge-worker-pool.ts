@@ -1,0 +1,200 @@
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../shared/index.js';
+import type { MergeExecutor, TensorMergeJob } from './merge-executor.js';
+import { toWire, type MergeReply, type MergeRequest } from './merge.messages.js';
+import type { TensorMergeInput } from './methods/merge-method.js';
+
+/** Options of {@link MergeWorkerPool}. */
+export interface MergeWorkerPoolOptions {
+  /** Worker threads (default: available parallelism − 1, at least 1). */
+  readonly threadCount?: number;
+}
+
+interface Pending {
+  resolve(reply: MergeReply): void;
+  reject(e: Error): void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+  /** Held by a collect session: not returned to the idle list between its messages. */
+  isPinned: boolean;
+}
+
+/** A queued job, or a pinned session waiting for a whole worker. */
+type QueueEntry =
+  | {
+      readonly kind: 'job';
+      readonly request: MergeRequest;
+      readonly transfer: ArrayBuffer[];
+      readonly pending: Pending;
+    }
+  | { readonly kind: 'take'; readonly take: (slot: Slot) => void; readonly reject: (e: Error) => void };
+
+/**
+ * Starts a worker on the file beside this module with this module's extension: `.js` in the built
+ * dist; `.ts` when running from source through tsx. Node 20 workers do not pick up the `--import
+ * tsx` hooks from execArgv, so a `.ts` worker starts from a tiny bootstrap that registers tsx's
+ * ESM hooks (a dev dependency, present whenever sources run) and then imports the worker file.
+ */
+function startWorker(): Worker {
+  const ext = extname(fileURLToPath(import.meta.url));
+  const url = new URL(`./merge.worker${ext}`, import.meta.url);
+  if (ext !== '.ts') return new Worker(url);
+  const bootstrap = `import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`;
+  return new Worker(bootstrap, { eval: true });
+}
+
+/**
+ * A pool of merge workers (CONVENTIONS.md §7), usable as the engine's `MergeExecutor`: tensors
+ * are merged off the event loop, in parallel across threads. Input buffers are transferred
+ * (detached on this side). Errors come back as `{code, message}` and are rebuilt into AppError.
+ * `close()` terminates the workers; later calls throw `RESOURCE_CLOSED`.
+ */
+export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
+  readonly #slots: Slot[] = [];
+  readonly #idle: Slot[] = [];
+  readonly #queue: QueueEntry[] = [];
+  #nextJobId = 1;
+  #closed = false;
+
+  constructor(options: MergeWorkerPoolOptions = {}) {
+    const count = Math.max(1, options.threadCount ?? availableParallelism() - 1);
+    for (let i = 0; i < count; i++) {
+      const worker = startWorker();
+      const slot: Slot = { worker, pending: new Map(), isPinned: false };
+      worker.on('message', (reply: MergeReply) => {
+        const p = slot.pending.get(reply.jobId);
+        if (p === undefined) return;
+        slot.pending.delete(reply.jobId);
+        p.resolve(reply);
+        if (slot.pending.size === 0) this.#release(slot);
+      });
+      worker.on('error', (e) => this.#fail(slot, e));
+      worker.on('exit', (code) => {
+        if (!this.#closed) this.#fail(slot, new Error(`merge worker exited with code ${code}`));
+      });
+      this.#slots.push(slot);
+      this.#idle.push(slot);
+    }
+  }
+
+  /** Number of worker threads. */
+  get threadCount(): number {
+    return this.#slots.length;
+  }
+
+  /** @throws AppError `RESOURCE_CLOSED` after `close()`, the method's error code on failure. */
+  async mergeTensor(job: TensorMergeJob): Promise<Float32Array> {
+    const { wire, transfer } = toWire(job.input);
+    const reply = await this.#submit(
+      { type: 'merge', jobId: 0, method: job.method, params: job.params, stats: job.stats, input: wire },
+      transfer,
+    );
+    if (reply.type !== 'merged')
+      throw new AppError('INTERNAL', `Cannot merge ${job.input.name}: unexpected reply ${reply.type}`);
+    return new Float32Array(reply.result);
+  }
+
+  /** Runs the first pass on one worker (inputs are transferred one at a time). */
+  async collectStats(
+    method: string,
+    params: unknown,
+    inputs: AsyncIterable<TensorMergeInput>,
+  ): Promise<unknown> {
+    const slot = await this.#acquire();
+    slot.isPinned = true;
+    const jobId = this.#nextJobId++;
+    const send = (request: MergeRequest, transfer: ArrayBuffer[] = []): Promise<MergeReply> =>
+      new Promise<MergeReply>((resolve, reject) => {
+        slot.pending.set(jobId, { resolve, reject });
+        slot.worker.postMessage(request, transfer);
+      }).then(checkReply);
+    try {
+      await send({ type: 'collect-begin', jobId, method, params });
+      for await (const input of inputs) {
+        const { wire, transfer } = toWire(input);
+        await send({ type: 'collect-observe', jobId, input: wire }, transfer);
+      }
+      const reply = await send({ type: 'collect-finish', jobId });
+      return reply.type === 'collected' ? reply.stats : undefined;
+    } finally {
+      slot.pending.delete(jobId);
+      slot.isPinned = false;
+      this.#release(slot);
+    }
+  }
+
+  /** Terminates every worker; pending jobs reject with `RESOURCE_CLOSED`. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const closedError = new AppError('RESOURCE_CLOSED', 'Cannot merge: the worker pool is closed');
+    for (const q of this.#queue.splice(0)) (q.kind === 'job' ? q.pending.reject : q.reject)(closedError);
+    for (const slot of this.#slots) for (const p of slot.pending.values()) p.reject(closedError);
+    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new AppError('RESOURCE_CLOSED', 'Cannot merge: the worker pool is closed');
+  }
+
+  #submit(request: MergeRequest, transfer: ArrayBuffer[]): Promise<MergeReply> {
+    this.#checkOpen();
+    const jobId = this.#nextJobId++;
+    const withId = { ...request, jobId } as MergeRequest;
+    return new Promise<MergeReply>((resolve, reject) => {
+      this.#queue.push({ kind: 'job', request: withId, transfer, pending: { resolve, reject } });
+      this.#pump();
+    }).then(checkReply);
+  }
+
+  /** Waits for an idle worker and takes it out of rotation (for a pinned collect session). */
+  #acquire(): Promise<Slot> {
+    this.#checkOpen();
+    const slot = this.#idle.shift();
+    if (slot !== undefined) return Promise.resolve(slot);
+    return new Promise<Slot>((resolve, reject) => {
+      this.#queue.push({ kind: 'take', take: resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0 && this.#idle.length > 0) {
+      const slot = this.#idle.shift() as Slot;
+      const job = this.#queue.shift() as QueueEntry;
+      if (job.kind === 'take') {
+        job.take(slot);
+        continue;
+      }
+      slot.pending.set(job.request.jobId, job.pending);
+      slot.worker.postMessage(job.request, job.transfer);
+    }
+  }
+
+  #release(slot: Slot): void {
+    if (this.#closed || slot.isPinned || this.#idle.includes(slot) || slot.pending.size > 0) return;
+    this.#idle.push(slot);
+    this.#pump();
+  }
+
+  #fail(slot: Slot, e: Error): void {
+    const error = new AppError('INTERNAL', `Cannot merge: a merge worker failed: ${e.message}`, { cause: e });
+    for (const p of slot.pending.values()) p.reject(error);
+    slot.pending.clear();
+  }
+}
+
+function checkReply(reply: MergeReply): MergeReply {
+  if (reply.type === 'failed') throw new AppError(reply.code, reply.message);
+  return reply;
+}

@@ -1,0 +1,76 @@
+/**
+ * Messages between the merge engine and its worker threads (CONVENTIONS.md §7): discriminated
+ * unions; tensors cross as ArrayBuffers in the transfer list; errors cross as { code, message }.
+ */
+import type { ErrorCode } from '../shared/index.js';
+import type { TensorKind, TensorMergeInput } from './methods/merge-method.js';
+
+/** A `TensorMergeInput` with its float32 buffers as transferable ArrayBuffers. */
+export interface WireTensorInput {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly kind: TensorKind;
+  readonly base: ArrayBuffer;
+  readonly deltas: readonly ArrayBuffer[];
+  readonly weights: readonly number[];
+  readonly expertParams: readonly Readonly<Record<string, unknown>>[];
+  readonly seed: number;
+  readonly isSvdExcluded: boolean;
+}
+
+/** Requests to a worker. `collect-*` requests of one job go to the same worker, in order. */
+export type MergeRequest =
+  | { type: 'merge'; jobId: number; method: string; params: unknown; stats: unknown; input: WireTensorInput }
+  | { type: 'collect-begin'; jobId: number; method: string; params: unknown }
+  | { type: 'collect-observe'; jobId: number; input: WireTensorInput }
+  | { type: 'collect-finish'; jobId: number };
+
+/** Replies from a worker; every request gets exactly one. */
+export type MergeReply =
+  | { type: 'merged'; jobId: number; result: ArrayBuffer }
+  | { type: 'ack'; jobId: number }
+  | { type: 'collected'; jobId: number; stats: unknown }
+  | { type: 'failed'; jobId: number; code: ErrorCode; message: string };
+
+/** The buffer of `a`, transferable as is when `a` spans all of it, else a copy (never detach a shared pool). */
+export function transferableBuffer(a: Float32Array): ArrayBuffer {
+  if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer)
+    return a.buffer;
+  return a.slice().buffer as ArrayBuffer;
+}
+
+/** Converts an input for posting; returns the message part and its transfer list. */
+export function toWire(input: TensorMergeInput): { wire: WireTensorInput; transfer: ArrayBuffer[] } {
+  const base = transferableBuffer(input.base);
+  const deltas = input.deltas.map(transferableBuffer);
+  const transfer = [...new Set([base, ...deltas])];
+  return {
+    wire: {
+      name: input.name,
+      shape: input.shape,
+      kind: input.kind,
+      base,
+      deltas,
+      weights: Array.from(input.weights),
+      expertParams: input.expertParams,
+      seed: input.seed,
+      isSvdExcluded: input.isSvdExcluded,
+    },
+    transfer,
+  };
+}
+
+/** Rebuilds the input on the receiving side (no copies). */
+export function fromWire(wire: WireTensorInput): TensorMergeInput {
+  return {
+    name: wire.name,
+    shape: wire.shape,
+    kind: wire.kind,
+    base: new Float32Array(wire.base),
+    deltas: wire.deltas.map((d) => new Float32Array(d)),
+    weights: Float64Array.from(wire.weights),
+    expertParams: wire.expertParams,
+    seed: wire.seed,
+    isSvdExcluded: wire.isSvdExcluded,
+  };
+}

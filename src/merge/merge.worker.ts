@@ -1,0 +1,15 @@
+/**
+ * Worker-thread entry of the merge pool: message dispatch only (CONVENTIONS.md §7); the logic is
+ * `createMergeWorkerHandler`, tested on the main thread.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { MergeRequest } from './merge.messages.js';
+import { createMergeWorkerHandler } from './merge-worker-handler.js';
+
+const handle = createMergeWorkerHandler();
+const port = parentPort;
+if (port !== null) {
+  port.on('message', (request: MergeRequest) => {
+    void handle(request).then(({ reply, transfer }) => port.postMessage(reply, transfer));
+  });
+}
