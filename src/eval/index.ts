@@ -25,3 +25,20 @@ export {
   type BleuSmoothing,
 } from './bleu.js';
 export { tokenize13a } from './tokenizer-13a.js';
+export { readManifest, parseManifest, type ManifestEntry } from './manifest.js';
+export {
+  evaluateManifest,
+  type EvalTask,
+  type EvalReport,
+  type EvaluateManifestOptions,
+  type TranscribeFn,
+  type TranscribeRequest,
+  type TranscribeOutput,
+} from './evaluate-manifest.js';
+export {
+  summarizeGroup,
+  summarizeBy,
+  worstUtterances,
+  type GroupSummary,
+  type UtteranceResult,
+} from './eval-summary.js';
