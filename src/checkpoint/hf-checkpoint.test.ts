@@ -168,6 +168,19 @@ test('HfCheckpoint.open() maps missing folder, config and weights to typed error
   });
 });
 
+test('HfCheckpoint accepts a longer encoder position table than a short-window config needs, not a shorter one', async () => {
+  await withTmp(async (dir) => {
+    const config = await writeSyntheticWhisperCheckpoint(dir, SMALL); // 10 positions stored
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, max_source_positions: 6 }));
+    {
+      await using ck = await HfCheckpoint.open(dir);
+      assert.deepEqual(ck.info('model.encoder.embed_positions.weight').shape, [10, 16]);
+    }
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...config, max_source_positions: 12 }));
+    await assert.rejects(HfCheckpoint.open(dir), { code: 'CHECKPOINT_INVALID' });
+  });
+});
+
 test('HfCheckpoint rejects shard indexes that point outside the folder', async () => {
   await withTmp(async (dir) => {
     await writeSyntheticWhisperCheckpoint(dir, { ...SMALL, sharded: true });

@@ -5,7 +5,12 @@ import { isFloatDType } from './safetensors-dtype.js';
 import { SafetensorsCollection } from './safetensors-collection.js';
 import type { TensorInfo } from './safetensors-header.js';
 import { combineDigests, digestTensor } from './tensor-digest.js';
-import { EMBED_TOKENS_NAME, expectedWhisperTensors, PROJ_OUT_NAME } from './whisper-tensor-layout.js';
+import {
+  EMBED_TOKENS_NAME,
+  ENCODER_POSITIONS_NAME,
+  expectedWhisperTensors,
+  PROJ_OUT_NAME,
+} from './whisper-tensor-layout.js';
 
 /** Tokenizer files a Hugging Face Whisper folder may carry; ref: whisper.md §5.2. */
 export const TOKENIZER_FILE_NAMES: readonly string[] = [
@@ -52,6 +57,21 @@ async function readJsonFile(path: string, required: boolean, dir: string): Promi
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * A short-window model (max_source_positions < 1500) made by editing config.json keeps the
+ * original 1500-row encoder position table; the graph uses its first rows, so more rows than the
+ * config needs are accepted for that one tensor (fewer are not).
+ */
+function isLongerPositionTable(name: string, got: readonly number[], want: readonly number[]): boolean {
+  return (
+    name === ENCODER_POSITIONS_NAME &&
+    got.length === 2 &&
+    want.length === 2 &&
+    got[1] === want[1] &&
+    got[0] > want[0]
+  );
 }
 
 /**
@@ -199,7 +219,7 @@ export class HfCheckpoint implements AsyncDisposable {
     for (const [name, shape] of expected) {
       const info = this.weights.tensors.get(name);
       if (info === undefined) problems.push(`missing ${name} [${shape.join(', ')}]`);
-      else if (!sameShape(info.shape, shape)) {
+      else if (!sameShape(info.shape, shape) && !isLongerPositionTable(name, info.shape, shape)) {
         problems.push(`${name} has shape [${info.shape.join(', ')}], config implies [${shape.join(', ')}]`);
       } else if (!isFloatDType(info.dtype))
         problems.push(`${name} has dtype ${info.dtype}, not F32/F16/BF16`);

@@ -23,7 +23,12 @@ export {
   SAFETENSORS_WEIGHTS_NAME,
 } from './safetensors-collection.js';
 export { canonicalJson, combineDigests, digestTensor, type RawTensorReader } from './tensor-digest.js';
-export { EMBED_TOKENS_NAME, expectedWhisperTensors, PROJ_OUT_NAME } from './whisper-tensor-layout.js';
+export {
+  EMBED_TOKENS_NAME,
+  ENCODER_POSITIONS_NAME,
+  expectedWhisperTensors,
+  PROJ_OUT_NAME,
+} from './whisper-tensor-layout.js';
 export { HfCheckpoint, TOKENIZER_FILE_NAMES, type HfCheckpointOpenOptions } from './hf-checkpoint.js';
 export { assertFiniteTensor } from './assert-finite-tensor.js';
 export {

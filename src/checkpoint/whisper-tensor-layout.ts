@@ -27,6 +27,8 @@ const CONV_KERNEL = 3;
 
 /** The name of the output projection, tied to `model.decoder.embed_tokens.weight`. */
 export const PROJ_OUT_NAME = 'proj_out.weight';
+/** The encoder's (sinusoidal, stored) position table, [max_source_positions, d_model]. */
+export const ENCODER_POSITIONS_NAME = 'model.encoder.embed_positions.weight';
 /** The decoder token embedding that `proj_out.weight` falls back to. */
 export const EMBED_TOKENS_NAME = 'model.decoder.embed_tokens.weight';
 
@@ -91,7 +93,7 @@ export function expectedWhisperTensors(
   out.set('model.encoder.conv1.bias', [d]);
   out.set('model.encoder.conv2.weight', [d, d, CONV_KERNEL]);
   out.set('model.encoder.conv2.bias', [d]);
-  out.set('model.encoder.embed_positions.weight', [s.max_source_positions, d]);
+  out.set(ENCODER_POSITIONS_NAME, [s.max_source_positions, d]);
   for (let i = 0; i < s.encoder_layers; i++) {
     const p = `model.encoder.layers.${i}`;
     attention(out, `${p}.self_attn`, d);
