@@ -27,6 +27,7 @@ from grammar import DOMAINS, LANGS  # noqa: E402
 from model import Whisper, make_config  # noqa: E402
 
 WORK = os.environ.get("CHORUS_TRAIN_WORK", "/work/train-work")
+ENC_CACHE = os.environ.get("CHORUS_ENC_CACHE", os.path.join(WORK, "enc_cache.f16.npy"))
 N_FRAMES = 600  # 6 s window -> max_source_positions 300
 N_TGT = 128
 DIMS = dict(d=192, layers=3, heads=3, ffn=768, n_src=N_FRAMES // 2, n_tgt=N_TGT)
@@ -86,7 +87,7 @@ class Data:
     def sequence(self, i, rng):
         m = self.metas[i]
         lang = m["lang"]
-        translate = (lang != "en" and rng.random() < 0.25) or (lang == "en" and rng.random() < 0.03)
+        translate = (lang != "en" and rng.random() < 0.15) or (lang == "en" and rng.random() < 0.03)
         ts = (not translate) and rng.random() < 0.3
         seq = []
         if rng.random() < 0.15:
@@ -103,7 +104,7 @@ class Data:
         seq.append(T.EOT)
         return seq[-N_TGT - 1:], sot
 
-    def batch(self, pool, step, bsz, seed, chunk=20, rank=0, world=1):
+    def batch(self, pool, step, bsz, seed, chunk=20, rank=0, world=1, enc_cache=None):
         """Length-bucketed batches: chunk of chunk*bsz random utterances sorted by length."""
         c, k = divmod(step, chunk)
         crng = random.Random(seed * 1000003 + c)
@@ -113,7 +114,7 @@ class Data:
         crng.shuffle(order)
         idx = cand[order[k] * bsz:(order[k] + 1) * bsz]
         rng = random.Random(seed * 7919 + step)
-        full_window = rng.random() < 0.25
+        full_window = rng.random() < 0.1
         idx = idx[rank::world]
         rng = random.Random(seed * 7919 + step * 31 + rank)
         maxf = max(self.n_frames[i] for i in idx)
@@ -121,7 +122,10 @@ class Data:
             nf = N_FRAMES
         else:
             nf = min(N_FRAMES, int(math.ceil((maxf + rng.randint(0, 60)) / 20.0)) * 20)
-        mel = torch.from_numpy(self.mel[idx, :, :nf].astype(np.float32))
+        if enc_cache is not None:  # decoder-only fine-tuning: cached full-window encoder output
+            mel = torch.from_numpy(np.asarray(enc_cache[idx]).astype(np.float32))
+        else:
+            mel = torch.from_numpy(self.mel[idx, :, :nf].astype(np.float32))
         seqs = [self.sequence(i, rng) for i in idx]
         L = max(len(s) for s, _ in seqs) - 1
         inp = torch.full((len(idx), L), T.EOT, dtype=torch.long)
@@ -183,9 +187,17 @@ def train(args):
     else:
         pool = data.indices("train", **EXPERTS[args.pool])
     model = init_model(data, args.seed)
-    if args.init:
+    if args.init == "shipped":  # the F16 base exactly as shipped in models/base
+        import package
+        sd, _ = package.read_safetensors(os.path.join(package.MODELS, "base", "model.safetensors"))
+        model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in sd.items()})
+    elif args.init:
         sd = torch.load(os.path.join(WORK, "runs", args.init, "final.pt"))
         model.load_state_dict(sd)
+    enc_cache = None
+    if args.decoder_only:
+        enc_cache = np.load(ENC_CACHE, mmap_mode="r")
+        enc_cache = np.asarray(enc_cache)
     freeze = ["model.encoder.embed_positions.weight"]
     if args.freeze_embeddings:
         freeze += ["model.decoder.embed_tokens.weight", "model.decoder.embed_positions.weight"]
@@ -197,9 +209,9 @@ def train(args):
     small.weight.data.copy_(full_emb.weight.data[sub])
     model.model.decoder.embed_tokens = small
     for n, p in model.named_parameters():
-        p.requires_grad_(n not in freeze)
+        p.requires_grad_(n not in freeze and not (args.decoder_only and n.startswith("model.encoder.")))
     ctc_head = torch.nn.Linear(DIMS["d"], len(data.char_id) + 1)
-    params = [p for p in model.parameters() if p.requires_grad] + list(ctc_head.parameters())
+    params = [p for p in model.parameters() if p.requires_grad] + ([] if args.decoder_only else list(ctc_head.parameters()))
     opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.98), eps=1e-8, weight_decay=0.01)
     step = 0
     ck = os.path.join(run_dir, "ckpt.pt")
@@ -233,16 +245,21 @@ def train(args):
             lr = args.lr * min(1.0, (step + 1) / args.warmup)
         for g in opt.param_groups:
             g["lr"] = lr
-        mel, inp, tgt, ctc_t, ctc_in = data.batch(pool, step, args.batch, args.seed, rank=rank, world=world)
+        mel, inp, tgt, ctc_t, ctc_in = data.batch(pool, step, args.batch, args.seed, rank=rank, world=world,
+                                                  enc_cache=enc_cache)
         inp = remap[inp]
-        enc = model.model.encoder(mel)
+        enc = mel if args.decoder_only else model.model.encoder(mel)
         h = model.model.decoder(inp, enc)
         lg = h @ small.weight.t()
         lg = torch.cat([lg, torch.full(lg.shape[:-1] + (1,), null_logit)], dim=-1)
         ce = F.cross_entropy(lg.reshape(-1, lg.shape[-1]), tgt.reshape(-1), ignore_index=-100)
-        lp = ctc_head(enc).log_softmax(-1).transpose(0, 1)
-        ctc = F.ctc_loss(lp, torch.cat(ctc_t), ctc_in, torch.tensor([len(t) for t in ctc_t]), zero_infinity=True)
-        loss = ce + args.ctc_weight * ctc
+        if args.decoder_only:
+            ctc = torch.zeros(())
+            loss = ce
+        else:
+            lp = ctc_head(enc).log_softmax(-1).transpose(0, 1)
+            ctc = F.ctc_loss(lp, torch.cat(ctc_t), ctc_in, torch.tensor([len(t) for t in ctc_t]), zero_infinity=True)
+            loss = ce + args.ctc_weight * ctc
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if world > 1:
@@ -293,10 +310,11 @@ def edit_distance(a, b):
 
 
 @torch.no_grad()
-def greedy(model, mels, langs, task=T.TRANSCRIBE, max_new=96):
+def greedy(model, mels, langs, task=T.TRANSCRIBE, max_new=96, enc=None):
     """Batched greedy decode, full-vocab logits, openai suppression. mels [B,80,N_FRAMES] float32."""
-    B = mels.shape[0]
-    enc = model.model.encoder(mels)
+    if enc is None:
+        enc = model.model.encoder(mels)
+    B = enc.shape[0]
     prompt = torch.tensor([[T.SOT, T.LANG_ID[l], task, T.NOTIMESTAMPS] for l in langs])
     cache = {}
     h = model.model.decoder(prompt, enc, 0, cache)
@@ -322,7 +340,7 @@ def greedy(model, mels, langs, task=T.TRANSCRIBE, max_new=96):
     return out
 
 
-def evaluate(model, data, split="test", log_fn=print, limit=None):
+def evaluate(model, data, split="test", log_fn=print, limit=None, enc_cache=None):
     model.eval()
     idx = data.indices(split)
     if limit:
@@ -330,8 +348,12 @@ def evaluate(model, data, split="test", log_fn=print, limit=None):
     hyps = {}
     for s in range(0, len(idx), 32):
         b = idx[s:s + 32]
-        mels = torch.from_numpy(data.mel[b].astype(np.float32))
-        res = greedy(model, mels, [data.metas[i]["lang"] for i in b])
+        if enc_cache is not None:
+            res = greedy(model, None, [data.metas[i]["lang"] for i in b],
+                         enc=torch.from_numpy(np.asarray(enc_cache[b]).astype(np.float32)))
+        else:
+            mels = torch.from_numpy(data.mel[b].astype(np.float32))
+            res = greedy(model, mels, [data.metas[i]["lang"] for i in b])
         for i, r in zip(b, res):
             hyps[i] = data.tk.decode(r).strip()
     stats = {}
@@ -386,6 +408,7 @@ def main():
     t.add_argument("--schedule", default="cosine")
     t.add_argument("--ctc-weight", type=float, default=0.5)
     t.add_argument("--freeze-embeddings", action="store_true")
+    t.add_argument("--decoder-only", action="store_true")
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--threads", type=int, default=2)
     t.add_argument("--ckpt-every", type=int, default=100)
