@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { LogMelExtractor, StreamingResampler, resample } from '../../src/audio/index.js';
+import { LogMelExtractor, StreamingLogMel, StreamingResampler, resample } from '../../src/audio/index.js';
 
 const SAMPLE_RATE_HZ = 16_000;
 const DURATIONS_SEC = [1, 10, 30];
@@ -80,6 +80,36 @@ for (const nMels of [80, 128] as const) {
   const pcm = speechLike(30 * SAMPLE_RATE_HZ, SAMPLE_RATE_HZ);
   rows.push(
     measure(`logMelInto 3000-frame window ${nMels}`, 30, () => extractor.logMelInto(window, pcm)[11]),
+  );
+}
+{
+  // Live re-decoding: a 30 s window over the latest audio, refreshed every 500 ms, for 60 s of audio.
+  const pcm = speechLike(60 * SAMPLE_RATE_HZ, SAMPLE_RATE_HZ);
+  const stepSamples = SAMPLE_RATE_HZ / 2;
+  const window = new Float32Array(80 * 3000);
+  rows.push(
+    measure('StreamingLogMel 30 s window every 500 ms', 60, () => {
+      const s = new StreamingLogMel({ nMels: 80 });
+      let acc = 0;
+      for (let at = 0; at < pcm.length; at += stepSamples) {
+        s.push(pcm.subarray(at, at + stepSamples));
+        const start = Math.max(0, s.endSample - 30 * SAMPLE_RATE_HZ);
+        acc += s.windowInto(window, start - (start % 160))[3];
+        s.discardBefore(start - (start % 160));
+      }
+      return acc;
+    }),
+  );
+  const extractor = new LogMelExtractor(80);
+  rows.push(
+    measure('logMelInto 30 s window every 500 ms (no cache)', 60, () => {
+      let acc = 0;
+      for (let end = stepSamples; end <= pcm.length; end += stepSamples) {
+        const start = Math.max(0, end - 30 * SAMPLE_RATE_HZ);
+        acc += extractor.logMelInto(window, pcm.subarray(start - (start % 160), end))[3];
+      }
+      return acc;
+    }),
   );
 }
 for (const fromHz of [44_100, 48_000, 8_000]) {
