@@ -23,3 +23,13 @@ export {
   type ExportOptimumOptions,
   type ExportOptimumResult,
 } from './graph/export-optimum.js';
+export { transcribe, type TranscribeOptions } from './transcribe.js';
+export {
+  type TranscriptionResult,
+  type TranscriptionSegment,
+  type TranscriptionWord,
+} from './transcribe/transcription-result.js';
+export { decodeWindow, type WindowDecodeOptions, type WindowDecodeResult } from './decode/decode-window.js';
+export { detectLanguage, type LanguageDetection } from './decode/detect-language.js';
+export { compressionRatio } from './decode/compression-ratio.js';
+export { NO_SPACE_LANGUAGES } from './tokenizer/whisper-languages.js';

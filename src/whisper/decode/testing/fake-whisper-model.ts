@@ -32,6 +32,8 @@ export interface FakeModelOptions {
   /** Logit of every token the LM does not set (default −10). */
   readonly baseline?: number;
   readonly attention?: FakeAttention;
+  /** Window id of an encoded window (default `round(mel[0])`); `call` counts encode calls from 0. */
+  readonly windowIdOf?: (mel: Float32Array, call: number) => number;
 }
 
 /** Statistics the tests can inspect. */
@@ -140,9 +142,10 @@ export function fakeWhisperModel(
       if (batchSize !== 1 || mel.length !== config.numMelBins * config.windowFrames) {
         throw new Error(`fake encode: bad mel size ${mel.length}`);
       }
+      const id = options.windowIdOf?.(mel, stats.encodeCalls) ?? Math.round(mel[0]);
       stats.encodeCalls++;
       stats.windows.push(mel.slice());
-      return new FakeEncoded(config.maxSourcePositions, Math.round(mel[0]));
+      return new FakeEncoded(config.maxSourcePositions, id);
     },
     startDecoder(audio: EncodedAudio, rowsPerItem: number): DecoderState {
       const a = audio as FakeEncoded;
