@@ -42,3 +42,4 @@ export {
   type GroupSummary,
   type UtteranceResult,
 } from './eval-summary.js';
+export { formatEvalReport } from './format-eval-report.js';
