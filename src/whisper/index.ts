@@ -33,3 +33,4 @@ export { decodeWindow, type WindowDecodeOptions, type WindowDecodeResult } from 
 export { detectLanguage, type LanguageDetection } from './decode/detect-language.js';
 export { compressionRatio } from './decode/compression-ratio.js';
 export { NO_SPACE_LANGUAGES } from './tokenizer/whisper-languages.js';
+export { openWhisperModel, type OpenWhisperModelOptions, type OpenedWhisperModel } from './load-model.js';

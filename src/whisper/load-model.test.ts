@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { writeSyntheticWhisperCheckpoint } from '../checkpoint/index.js';
+import { openWhisperModel } from './load-model.js';
+import { transcribe } from './transcribe.js';
+
+const TOKENIZER_DIR = fileURLToPath(new URL('../../models/tokenizer/', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'chorus-open-'));
+const dir = join(scratch, 'tiny');
+
+before(async () => {
+  await writeSyntheticWhisperCheckpoint(dir, {
+    dModel: 32,
+    encoderLayers: 1,
+    decoderLayers: 2,
+    attentionHeads: 2,
+    ffnDim: 64,
+    maxSourcePositions: 100,
+  });
+  for (const f of [
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'vocab.json',
+    'merges.txt',
+    'added_tokens.json',
+  ]) {
+    copyFileSync(join(TOKENIZER_DIR, f), join(dir, f));
+  }
+});
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('openWhisperModel() loads a synthetic checkpoint folder that transcribe() can run end to end', async () => {
+  const { model, tokenizer, config } = await openWhisperModel(dir, { intraOpThreads: 1 });
+  try {
+    assert.equal(config.windowFrames, 200);
+    assert.equal(tokenizer.vocabSize, 51_865);
+    const pcm = new Float32Array(16_000 * 3).map((_, i) => 0.1 * Math.sin(i / 7));
+    const r = await transcribe(model, tokenizer, pcm, {
+      language: 'en',
+      temperature: 0,
+      maxNewTokens: 6,
+      wordTimestamps: true,
+    });
+    assert.equal(r.language, 'en');
+    assert.equal(r.durationSec, 3);
+    for (const seg of r.segments) {
+      assert.ok(seg.start >= 0 && seg.end <= 3.02 && seg.start <= seg.end, `${seg.start}..${seg.end}`);
+      assert.ok(Number.isFinite(seg.avgLogprob) && seg.noSpeechProb >= 0 && seg.noSpeechProb <= 1);
+    }
+  } finally {
+    await model.close();
+  }
+});
+
+test('openWhisperModel() names the problem: missing folder, missing or corrupt tokenizer', async () => {
+  await assert.rejects(openWhisperModel(join(scratch, 'absent')), { code: 'MODEL_NOT_FOUND' });
+  for (const f of ['tokenizer.json', 'vocab.json']) unlinkSync(join(dir, f));
+  await assert.rejects(openWhisperModel(dir), (e: Error & { code?: string }) => {
+    return e.code === 'TOKENIZER_INVALID' && e.message.includes('tokenizer.json');
+  });
+  writeFileSync(join(dir, 'tokenizer.json'), '{ not json');
+  await assert.rejects(openWhisperModel(dir), { code: 'TOKENIZER_INVALID' });
+});

@@ -1,0 +1,102 @@
+import { HfCheckpoint } from '../checkpoint/index.js';
+import { parseWhisperConfig } from './parse-whisper-config.js';
+import { loadWhisperModel } from './runtime/chorus-whisper-model.js';
+import type { RuntimeLogger, WhisperDevice } from './runtime/create-ort-session.js';
+import { loadHfTokenizer } from './tokenizer/load-whisper-tokenizer.js';
+import type { WhisperTokenizer } from './tokenizer/whisper-tokenizer.js';
+import type { WhisperConfig } from './whisper-config.js';
+import type {
+  DecoderState,
+  DecoderStepOptions,
+  DecoderStepResult,
+  EncodedAudio,
+  WhisperModel,
+} from './whisper-model.js';
+
+/** Options of {@link openWhisperModel}. */
+export interface OpenWhisperModelOptions {
+  /** Execution provider; default CPU. */
+  readonly device?: WhisperDevice;
+  /** ONNX Runtime intra-op threads; default ORT's choice. */
+  readonly intraOpThreads?: number;
+  readonly logger?: RuntimeLogger;
+}
+
+/** A ready model with its tokenizer and parsed config. */
+export interface OpenedWhisperModel {
+  readonly model: WhisperModel;
+  readonly tokenizer: WhisperTokenizer;
+  readonly config: WhisperConfig;
+}
+
+/**
+ * Opens a Hugging Face Whisper checkpoint folder: validates it, parses the configs, loads the
+ * tokenizer files, builds the ONNX graphs and sessions. The checkpoint stays open while the model
+ * lives (the runtime builds the alignment-head decoder lazily from it); closing the returned
+ * model closes both.
+ * @throws AppError MODEL_NOT_FOUND (no folder), CHECKPOINT_INVALID (configs, weights),
+ *   TOKENIZER_INVALID (missing or corrupt tokenizer files), RUNTIME_UNAVAILABLE (device).
+ */
+export async function openWhisperModel(
+  dir: string,
+  options: OpenWhisperModelOptions = {},
+): Promise<OpenedWhisperModel> {
+  const checkpoint = await HfCheckpoint.open(dir);
+  let opened = false;
+  try {
+    const config = parseWhisperConfig(
+      checkpoint.configJson,
+      checkpoint.generationConfigJson,
+      checkpoint.preprocessorJson,
+    );
+    // The tokenizer is cheap and a common failure: check it before building graphs.
+    const tokenizer = await loadHfTokenizer(checkpoint.dir, config.vocabSize);
+    const model = await loadWhisperModel({
+      config,
+      weights: (name) => checkpoint.readF32(name),
+      ...(options.device === undefined ? {} : { device: options.device }),
+      ...(options.intraOpThreads === undefined ? {} : { intraOpThreads: options.intraOpThreads }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    });
+    opened = true;
+    return { model: new CheckpointOwningModel(model, checkpoint), tokenizer, config };
+  } finally {
+    if (!opened) await checkpoint.close();
+  }
+}
+
+/** Delegates to the runtime model and closes the checkpoint after it. */
+class CheckpointOwningModel implements WhisperModel {
+  #closed: Promise<void> | undefined;
+  constructor(
+    private readonly inner: WhisperModel,
+    private readonly checkpoint: HfCheckpoint,
+  ) {}
+  get config(): WhisperConfig {
+    return this.inner.config;
+  }
+  get device(): string {
+    return this.inner.device;
+  }
+  encode(mel: Float32Array, batchSize: number): Promise<EncodedAudio> {
+    return this.inner.encode(mel, batchSize);
+  }
+  startDecoder(audio: EncodedAudio, rowsPerItem: number): DecoderState {
+    return this.inner.startDecoder(audio, rowsPerItem);
+  }
+  step(
+    state: DecoderState,
+    tokens: Int32Array,
+    seqLen: number,
+    options?: DecoderStepOptions,
+  ): Promise<{ readonly result: DecoderStepResult; readonly state: DecoderState }> {
+    return this.inner.step(state, tokens, seqLen, options);
+  }
+  close(): Promise<void> {
+    this.#closed ??= this.inner.close().finally(() => this.checkpoint.close());
+    return this.#closed;
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
