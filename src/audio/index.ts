@@ -17,6 +17,7 @@ export { resample } from './resampler.js';
 export { StreamingResampler } from './streaming-resampler.js';
 export { designResamplerKernel, type ResamplerKernel } from './resampler-kernel.js';
 export { StreamingLogMel, type StreamingLogMelOptions } from './streaming-log-mel.js';
+export { EnergyVad, type EnergyVadOptions, type VadEvent } from './energy-vad.js';
 export { toWhisperPcm } from './whisper-pcm.js';
 export { loadAudioFile } from './load-audio-file.js';
 export { melFilterBank, type MelFilterBank, type MelFilterBankOptions } from './mel-filter-bank.js';
