@@ -34,44 +34,75 @@ export interface Residual {
   readonly sum: string;
 }
 
+/** Where weights go: the graph that holds them as initializers and the names already added
+ *  (so `If` branches share outer-scope weights instead of duplicating them). */
+export interface WeightScope {
+  readonly builder: OnnxGraphBuilder;
+  readonly names: Map<string, string>;
+}
+
 /** Graph builder + weight source + build options for one graph. */
 export class GraphContext {
   readonly fused: boolean;
   readonly fp16: boolean;
+  readonly weightScope: WeightScope;
 
+  /** `weightScope` defaults to `b` itself; pass a parent's scope when `b` is a subgraph. */
   constructor(
     readonly b: OnnxGraphBuilder,
     readonly source: WeightSource,
     options: WhisperGraphOptions = {},
+    weightScope?: WeightScope,
   ) {
     this.fused = options.fused ?? true;
     this.fp16 = options.weightType === 'float16';
+    this.weightScope = weightScope ?? { builder: b, names: new Map() };
   }
 
   /** Adds a float32 weight (stored as fp16 + Cast when fp16 is on); returns a float32 value name. */
   addWeight(name: string, data: Float32Array, dims: readonly number[]): string {
-    if (!this.fp16) return this.b.weight(name, data, dims);
-    const bits = float32ToFloat16Into(new Uint16Array(data.length), data);
-    const stored = this.b.weight(`${name}.fp16`, bits, dims);
-    return this.b.op('Cast', [stored], { to: ONNX_FLOAT });
+    const known = this.weightScope.names.get(name);
+    if (known !== undefined) return known;
+    const wb = this.weightScope.builder;
+    let value: string;
+    if (!this.fp16) {
+      value = wb.weight(name, data, dims);
+    } else {
+      const bits = float32ToFloat16Into(new Uint16Array(data.length), data);
+      value = wb.op('Cast', [wb.weight(`${name}.fp16`, bits, dims)], { to: ONNX_FLOAT });
+    }
+    this.weightScope.names.set(name, value);
+    return value;
+  }
+
+  /** Loads (once per scope) a weight named `name`, built by `make` on first use. */
+  async #once(
+    name: string,
+    make: () => Promise<{ data: Float32Array; dims: readonly number[] }>,
+  ): Promise<string> {
+    const known = this.weightScope.names.get(name);
+    if (known !== undefined) return known;
+    const { data, dims } = await make();
+    return this.addWeight(name, data, dims);
   }
 
   /** Loads a 1-D parameter as-is. */
-  async vector(name: string, n: number): Promise<string> {
-    return this.addWeight(name, await readWeight(this.source, name, n), [n]);
+  vector(name: string, n: number): Promise<string> {
+    return this.#once(name, async () => ({ data: await readWeight(this.source, name, n), dims: [n] }));
   }
 
   /** Loads a tensor as-is with its PyTorch shape. */
-  async tensor(name: string, dims: readonly number[]): Promise<string> {
+  tensor(name: string, dims: readonly number[]): Promise<string> {
     const n = dims.reduce((a, c) => a * c, 1);
-    return this.addWeight(name, await readWeight(this.source, name, n), dims);
+    return this.#once(name, async () => ({ data: await readWeight(this.source, name, n), dims }));
   }
 
   /** Loads `prefix.weight` [out, in] (+ `prefix.bias`) transposed to [in, out] for MatMul. */
   async linear(prefix: string, dIn: number, dOut: number, hasBias = true): Promise<LinearNames> {
-    const w = await readWeight(this.source, `${prefix}.weight`, dIn * dOut);
-    const wT = transposeInto(new Float32Array(w.length), w, dOut, dIn);
-    const wName = this.addWeight(`${prefix}.weight.T`, wT, [dIn, dOut]);
+    const wName = await this.#once(`${prefix}.weight.T`, async () => {
+      const w = await readWeight(this.source, `${prefix}.weight`, dIn * dOut);
+      return { data: transposeInto(new Float32Array(w.length), w, dOut, dIn), dims: [dIn, dOut] };
+    });
     if (!hasBias) return { w: wName };
     return { w: wName, bias: await this.vector(`${prefix}.bias`, dOut) };
   }
@@ -79,18 +110,22 @@ export class GraphContext {
   /** Loads q/k/v projections of `prefix` packed as one [d, 3d] MatMul weight and a [3d] bias
    *  (k_proj has no bias in Whisper: zeros, as genai materialises them). */
   async packedQkv(prefix: string, d: number): Promise<LinearNames> {
-    const packed = new Float32Array(d * 3 * d);
-    const bias = new Float32Array(3 * d);
-    const parts = ['q_proj', 'k_proj', 'v_proj'] as const;
-    for (let p = 0; p < 3; p++) {
-      const w = await readWeight(this.source, `${prefix}.${parts[p]}.weight`, d * d);
-      transposeInto(packed, w, d, d, 3 * d, p * d);
-      if (p !== 1) bias.set(await readWeight(this.source, `${prefix}.${parts[p]}.bias`, d), p * d);
-    }
-    return {
-      w: this.addWeight(`${prefix}.qkv.weight.T`, packed, [d, 3 * d]),
-      bias: this.addWeight(`${prefix}.qkv.bias`, bias, [3 * d]),
-    };
+    const w = await this.#once(`${prefix}.qkv.weight.T`, async () => {
+      const packed = new Float32Array(d * 3 * d);
+      const parts = ['q_proj', 'k_proj', 'v_proj'] as const;
+      for (let p = 0; p < 3; p++) {
+        const part = await readWeight(this.source, `${prefix}.${parts[p]}.weight`, d * d);
+        transposeInto(packed, part, d, d, 3 * d, p * d);
+      }
+      return { data: packed, dims: [d, 3 * d] };
+    });
+    const bias = await this.#once(`${prefix}.qkv.bias`, async () => {
+      const packed = new Float32Array(3 * d);
+      packed.set(await readWeight(this.source, `${prefix}.q_proj.bias`, d), 0);
+      packed.set(await readWeight(this.source, `${prefix}.v_proj.bias`, d), 2 * d);
+      return { data: packed, dims: [3 * d] };
+    });
+    return { w, bias };
   }
 
   /** LayerNorm params of `prefix` as [gamma, beta]. */

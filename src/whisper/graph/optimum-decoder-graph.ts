@@ -4,10 +4,9 @@
  * `encoder_hidden_states`, `past_key_values.{i}.{decoder,encoder}.{key,value}` (BNSH) and
  * `use_cache_branch` bool [1]; outputs `logits` [B, S, V] and `present.{i}.*`.
  *
- * Instead of optimum's `If` between two whole decoders, one graph serves both branches: the
- * self-attention concatenates onto a (possibly empty) past, and a small `If` on
- * `use_cache_branch` only chooses where the cross-attention K/V come from — the cached
- * `past_key_values.{i}.encoder.*` (then) or a projection of `encoder_hidden_states` (else).
+ * Like optimum's merged export it is one `If` on `use_cache_branch` between a with-past decoder
+ * (cross K/V from `past_key_values.{i}.encoder.*`) and a first-step decoder (cross K/V projected
+ * from `encoder_hidden_states`), both reading the same outer-scope weights.
  */
 import type { WhisperConfig } from '../whisper-config.js';
 import { addDecoderBody, addTiedLogits } from './decoder-body.js';
@@ -37,7 +36,6 @@ export async function buildOptimumDecoderGraph(
   options: WhisperGraphOptions = {},
 ): Promise<GraphWithWeights> {
   const b = new OnnxGraphBuilder('whisper_decoder_merged');
-  const ctx = new GraphContext(b, weights, { fused: false, ...options });
   const d = config.dModel;
   const heads = config.decoderAttentionHeads;
   const headDim = d / heads;
@@ -62,79 +60,73 @@ export async function buildOptimumDecoderGraph(
   }
   const useCache = b.input('use_cache_branch', ONNX_BOOL, [1]);
 
-  // then: reuse the cached cross K/V and, like optimum (`_unify_onnx_outputs`), return EMPTY
-  // encoder presents (callers keep the step-0 ones; re-emitting them would copy them every step);
-  // else: project the encoder output (first step) and return it as the encoder presents.
-  const thenB = b.subgraph('use_cache_then');
-  const elseB = b.subgraph('use_cache_else');
-  const elseCtx = new GraphContext(elseB, weights, { fused: false, ...options });
-  const crossKeys: string[] = [];
-  const crossValues: string[] = [];
+  // Both branches hold a whole decoder (as optimum's merged model does) and read the weights from
+  // the outer graph, so the cached branch uses `past_key_values.*.encoder.*` in place, without
+  // copying them; it returns EMPTY encoder presents (optimum `_unify_onnx_outputs`; callers keep
+  // the step-0 ones).
+  const scope = { builder: b, names: new Map<string, string>() };
+  const outputNames: string[] = ['logits'];
   for (let i = 0; i < config.decoderLayers; i++) {
-    const ck = b.uniq(`cross_key_${i}`);
-    const cv = b.uniq(`cross_value_${i}`);
-    crossKeys.push(ck);
-    crossValues.push(cv);
-    for (const [j, name] of [ck, cv].entries()) {
-      thenB.node('Identity', [pastCross[i][j]], [`${name}_then`]);
-      thenB.output(`${name}_then`, ONNX_FLOAT);
-    }
-    for (const kv of ['key', 'value'] as const) {
-      const empty = thenB.constant('empty_present', new Float32Array(0), [0, heads, 0, headDim]);
-      thenB.node('Identity', [empty], [`${optimumPresentName(i, 'encoder', kv)}_then`]);
-      thenB.output(`${optimumPresentName(i, 'encoder', kv)}_then`, ONNX_FLOAT);
-    }
-    const lp = `model.decoder.layers.${i}.encoder_attn`;
-    const k = await elseCtx.linear(`${lp}.k_proj`, d, d, false);
-    const v = await elseCtx.linear(`${lp}.v_proj`, d, d);
-    elseB.node(
-      'Identity',
-      [elseCtx.splitHeads(elseCtx.linearApply(hidden, k), heads, headDim)],
-      [`${ck}_else`],
-    );
-    elseB.node(
-      'Identity',
-      [elseCtx.splitHeads(elseCtx.linearApply(hidden, v), heads, headDim)],
-      [`${cv}_else`],
-    );
-    elseB.output(`${ck}_else`, ONNX_FLOAT);
-    elseB.output(`${cv}_else`, ONNX_FLOAT);
-    for (const [kv, value] of [
-      ['key', ck],
-      ['value', cv],
-    ] as const) {
-      elseB.node('Identity', [`${value}_else`], [`${optimumPresentName(i, 'encoder', kv)}_else`]);
-      elseB.output(`${optimumPresentName(i, 'encoder', kv)}_else`, ONNX_FLOAT);
-    }
-  }
-  const ifOutputs: string[] = [];
-  for (let i = 0; i < config.decoderLayers; i++) {
-    ifOutputs.push(
-      crossKeys[i],
-      crossValues[i],
+    outputNames.push(
+      optimumPresentName(i, 'decoder', 'key'),
+      optimumPresentName(i, 'decoder', 'value'),
       optimumPresentName(i, 'encoder', 'key'),
       optimumPresentName(i, 'encoder', 'value'),
     );
   }
-  b.node('If', [useCache], ifOutputs, {
+  const branch = async (withPast: boolean): Promise<OnnxGraphBuilder> => {
+    const sub = b.subgraph(withPast ? 'with_past' : 'without_past');
+    const ctx = new GraphContext(sub, weights, { fused: false, ...options }, scope);
+    const crossKeys: string[] = [];
+    const crossValues: string[] = [];
+    for (let i = 0; i < config.decoderLayers; i++) {
+      if (withPast) {
+        crossKeys.push(pastCross[i][0]);
+        crossValues.push(pastCross[i][1]);
+        continue;
+      }
+      const lp = `model.decoder.layers.${i}.encoder_attn`;
+      const k = await ctx.linear(`${lp}.k_proj`, d, d, false);
+      const v = await ctx.linear(`${lp}.v_proj`, d, d);
+      crossKeys.push(ctx.splitHeads(ctx.linearApply(hidden, k), heads, headDim));
+      crossValues.push(ctx.splitHeads(ctx.linearApply(hidden, v), heads, headDim));
+    }
+    const body = await addDecoderBody(ctx, config, {
+      inputIds,
+      pastKeys,
+      pastValues,
+      crossKeys,
+      crossValues,
+    });
+    const values = [addTiedLogits(ctx, body.hidden, body.embedTokens, config.vocabSize, d)];
+    for (let i = 0; i < config.decoderLayers; i++) {
+      const empty = (): string => sub.constant('empty_present', new Float32Array(0), [0, heads, 0, headDim]);
+      values.push(
+        body.presentKeys[i],
+        body.presentValues[i],
+        withPast ? empty() : crossKeys[i],
+        withPast ? empty() : crossValues[i],
+      );
+    }
+    const suffix = withPast ? '_then' : '_else';
+    values.forEach((value, j) => {
+      sub.node('Identity', [value], [`${outputNames[j]}${suffix}`]);
+      sub.output(`${outputNames[j]}${suffix}`, ONNX_FLOAT);
+    });
+    return sub;
+  };
+  const thenB = await branch(true);
+  const elseB = await branch(false);
+  b.node('If', [useCache], outputNames, {
     then_branch: { graph: thenB.graph() },
     else_branch: { graph: elseB.graph() },
   });
-
-  const body = await addDecoderBody(ctx, config, { inputIds, pastKeys, pastValues, crossKeys, crossValues });
-  b.node('Identity', [addTiedLogits(ctx, body.hidden, body.embedTokens, config.vocabSize, d)], ['logits']);
   b.output('logits', ONNX_FLOAT, ['batch_size', 'decoder_sequence_length', config.vocabSize]);
   for (let i = 0; i < config.decoderLayers; i++) {
     const selfOut = ['batch_size', heads, 'past_decoder_sequence_length + 1', headDim];
     const crossOut = ['batch_size', heads, 'encoder_sequence_length_out', headDim];
-    const outs: [string, 'decoder' | 'encoder', 'key' | 'value', readonly (string | number)[]][] = [
-      [body.presentKeys[i], 'decoder', 'key', selfOut],
-      [body.presentValues[i], 'decoder', 'value', selfOut],
-    ];
-    for (const [value, part, kv, dims] of outs) {
-      b.node('Identity', [value], [optimumPresentName(i, part, kv)]);
-      b.output(optimumPresentName(i, part, kv), ONNX_FLOAT, dims);
-    }
+    b.output(optimumPresentName(i, 'decoder', 'key'), ONNX_FLOAT, selfOut);
+    b.output(optimumPresentName(i, 'decoder', 'value'), ONNX_FLOAT, selfOut);
     b.output(optimumPresentName(i, 'encoder', 'key'), ONNX_FLOAT, crossOut);
     b.output(optimumPresentName(i, 'encoder', 'value'), ONNX_FLOAT, crossOut);
   }

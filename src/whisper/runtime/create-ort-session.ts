@@ -52,6 +52,9 @@ async function createOn(
 ): Promise<ort.InferenceSession> {
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     executionProviders: device === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+    // A missing CUDA provider is expected on CPU hosts: its error reaches our logged warning, so
+    // ORT's own stderr line is silenced for the CUDA attempt only.
+    ...(device === 'cuda' ? { logSeverityLevel: 4 as const } : {}),
     graphOptimizationLevel: 'all',
     interOpNumThreads: 1,
     ...(options.intraOpThreads !== undefined ? { intraOpNumThreads: options.intraOpThreads } : {}),
