@@ -4,6 +4,8 @@
  */
 import { Command } from 'commander';
 import { AppError, isAppError } from '../shared/index.js';
+import { registerMergeCommand } from './commands/merge.js';
+import { registerTranscribeCommands } from './commands/transcribe.js';
 
 /** Builds the `chorus` command tree. Commands register here, in one place. */
 export function buildProgram(): Command {
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .description('Real-time Whisper speech recognition and translation, with an embedded merge engine')
     .showHelpAfterError()
     .exitOverride();
+  registerMergeCommand(program);
+  registerTranscribeCommands(program);
   return program;
 }
 
