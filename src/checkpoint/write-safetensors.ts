@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AppError, float32ToBfloat16Into, float32ToFloat16Into } from '../shared/index.js';
+import { AppError, float32ToBfloat16Into } from '../shared/index.js';
+import { float32ToFloat16FastInto } from './float16-encode.js';
 import { dtypeByteSize, isFloatDType, type SafetensorsDType } from './safetensors-dtype.js';
 import {
   SAFETENSORS_MAX_HEADER_BYTES,
@@ -122,7 +123,7 @@ export async function writeSafetensors(
         for (let at = 0; at < n; at += want) {
           const src = data.subarray(at, Math.min(n, at + want));
           const bits = scratch.subarray(0, src.length);
-          if (spec.dtype === 'F16') float32ToFloat16Into(bits, src);
+          if (spec.dtype === 'F16') float32ToFloat16FastInto(bits, src);
           else float32ToBfloat16Into(bits, src);
           await writeAll(fh, new Uint8Array(bits.buffer, bits.byteOffset, bits.byteLength));
         }
