@@ -34,3 +34,5 @@ export { detectLanguage, type LanguageDetection } from './decode/detect-language
 export { compressionRatio } from './decode/compression-ratio.js';
 export { NO_SPACE_LANGUAGES } from './tokenizer/whisper-languages.js';
 export { openWhisperModel, type OpenWhisperModelOptions, type OpenedWhisperModel } from './load-model.js';
+export { formatTimestamp, toSrt, toVtt, type TimestampFormat } from './transcribe/subtitle-format.js';
+export { toVerboseJson, type VerboseJson } from './transcribe/verbose-json.js';
