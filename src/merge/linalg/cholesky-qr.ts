@@ -5,6 +5,7 @@
  * A tiny diagonal shift (shifted CholeskyQR, Fukaya et al. 2020) keeps rank-deficient inputs
  * factorizable; their null directions come out with near-zero norm instead of NaN.
  */
+import { AppError } from '../../shared/index.js';
 import type { LinalgBackend } from './linalg-backend.js';
 import type { Matrix } from './matrix.js';
 
@@ -13,6 +14,8 @@ import type { Matrix } from './matrix.js';
 const CHOLESKY_SHIFT_REL = 1e-10;
 // Each failed factorization multiplies the shift by this before retrying.
 const CHOLESKY_SHIFT_GROWTH = 1e3;
+// Retries before giving up (the last shift is 100× the largest diagonal).
+const CHOLESKY_MAX_ATTEMPTS = 5;
 
 /** Q with orthonormal columns spanning `y`'s column space (m×l, m ≥ l); `passes` CholeskyQR passes. */
 export async function orthonormalizeColumns(backend: LinalgBackend, y: Matrix, passes = 2): Promise<Matrix> {
@@ -29,48 +32,63 @@ export async function orthonormalizeColumns(backend: LinalgBackend, y: Matrix, p
 
 /**
  * R⁻¹ (upper triangular, row-major l×l) for RᵀR = G + shift·I; undefined when G is zero.
- * Exported for tests.
+ * @throws AppError MERGE_INPUT_INVALID when G has non-finite entries.
  */
 export function choleskyInverseFactor(g: Float64Array, l: number): Float64Array | undefined {
   let maxDiag = 0;
   for (let i = 0; i < l; i++) maxDiag = Math.max(maxDiag, g[i * l + i]);
+  if (!Number.isFinite(maxDiag)) {
+    throw new AppError('MERGE_INPUT_INVALID', 'Cannot orthonormalize: matrix has non-finite values');
+  }
   if (!(maxDiag > 0)) return undefined;
   let shift = CHOLESKY_SHIFT_REL * maxDiag;
-  for (;;) {
+  for (let attempt = 0; attempt < CHOLESKY_MAX_ATTEMPTS; attempt++) {
     const r = cholesky(g, l, shift);
     if (r !== undefined) return invertUpper(r, l);
     shift *= CHOLESKY_SHIFT_GROWTH;
   }
+  // Unreachable for a finite Gram: a shift of maxDiag·1e-10·1e3⁴ = 100·maxDiag dominates any PSD error.
+  throw new AppError('INTERNAL', `Cannot orthonormalize: Cholesky failed ${CHOLESKY_MAX_ATTEMPTS} times`);
 }
 
-/** Upper R with RᵀR = G + shift·I, or undefined on a non-positive pivot. */
+/** Upper R with RᵀR = G + shift·I (row-oriented right-looking variant), or undefined on a non-positive pivot. */
 function cholesky(g: Float64Array, l: number, shift: number): Float64Array | undefined {
+  // Work on a copy of the upper triangle; after step j, row j holds R's row j.
   const r = new Float64Array(l * l);
+  for (let i = 0; i < l; i++) for (let j = i; j < l; j++) r[i * l + j] = g[i * l + j];
+  for (let i = 0; i < l; i++) r[i * l + i] += shift;
   for (let j = 0; j < l; j++) {
-    let diag = g[j * l + j] + shift;
-    for (let k = 0; k < j; k++) diag -= r[k * l + j] * r[k * l + j];
+    const rowJ = j * l;
+    const diag = r[rowJ + j];
     if (!(diag > 0)) return undefined;
     const rjj = Math.sqrt(diag);
-    r[j * l + j] = rjj;
+    for (let c = j; c < l; c++) r[rowJ + c] /= rjj;
+    // Trailing update: S[i, c] −= R[j, i]·R[j, c] for i ≤ c (upper part only).
     for (let i = j + 1; i < l; i++) {
-      let sum = g[j * l + i];
-      for (let k = 0; k < j; k++) sum -= r[k * l + j] * r[k * l + i];
-      r[j * l + i] = sum / rjj;
+      const f = r[rowJ + i];
+      if (f === 0) continue;
+      const rowI = i * l;
+      for (let c = i; c < l; c++) r[rowI + c] -= f * r[rowJ + c];
     }
   }
   return r;
 }
 
-/** Inverse of an upper-triangular matrix (back substitution, row-major). */
+/** Inverse of an upper-triangular matrix: solves R·X = I row by row from the bottom. */
 function invertUpper(r: Float64Array, l: number): Float64Array {
   const inv = new Float64Array(l * l);
-  for (let j = l - 1; j >= 0; j--) {
-    inv[j * l + j] = 1 / r[j * l + j];
-    for (let i = j - 1; i >= 0; i--) {
-      let sum = 0;
-      for (let k = i + 1; k <= j; k++) sum += r[i * l + k] * inv[k * l + j];
-      inv[i * l + j] = -sum / r[i * l + i];
+  for (let i = l - 1; i >= 0; i--) {
+    const rowI = i * l;
+    const rii = r[rowI + i];
+    // X[i, :] = (e_i − Σ_{k>i} R[i,k]·X[k, :]) / R[i,i]; rows k > i are final.
+    inv[rowI + i] = 1;
+    for (let k = i + 1; k < l; k++) {
+      const f = r[rowI + k];
+      if (f === 0) continue;
+      const rowK = k * l;
+      for (let c = k; c < l; c++) inv[rowI + c] -= f * inv[rowK + c];
     }
+    for (let c = i; c < l; c++) inv[rowI + c] /= rii;
   }
   return inv;
 }

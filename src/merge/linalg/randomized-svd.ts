@@ -57,19 +57,20 @@ export async function truncatedSvd(
   const k = Math.max(0, Math.min(Math.floor(rank), r));
   const method = options.method ?? 'auto';
   const useExact = method === 'exact' || (method === 'auto' && Math.max(m, n) * r * r <= EXACT_SVD_MAX_WORK);
+  assertFinite(a);
   if (useExact) {
-    assertFinite(a);
     return dropNullDirections(truncate(jacobiSvd(a), k));
   }
   const l = Math.min(r, k + (options.oversamples ?? DEFAULT_OVERSAMPLES));
   const q = options.powerIterations ?? DEFAULT_POWER_ITERATIONS;
   if (k === 0) return emptySvd(m, n);
-  // Range finder on the short side keeps every orthonormalization at max(m, n)×l or less.
   const omega = { data: fillStandardNormal(new Float32Array(n * l), options.seed), rows: n, cols: l };
-  let basis = await orthonormalizeColumns(backend, await backend.gemm(a, omega));
+  // One CholeskyQR pass suffices inside the loop (only the span matters there); the final basis
+  // gets two, so Rayleigh–Ritz sees orthonormal columns.
+  let basis = await orthonormalizeColumns(backend, await backend.gemm(a, omega), q === 0 ? 2 : 1);
   for (let it = 0; it < q; it++) {
-    const z = await orthonormalizeColumns(backend, await backend.gemm(a, basis, { transA: true }));
-    basis = await orthonormalizeColumns(backend, await backend.gemm(a, z));
+    const z = await orthonormalizeColumns(backend, await backend.gemm(a, basis, { transA: true }), 1);
+    basis = await orthonormalizeColumns(backend, await backend.gemm(a, z), it === q - 1 ? 2 : 1);
   }
   // B = Qᵀ A is l×n; keep it transposed (Bt = AᵀQ, n×l) so its Gram is a column Gram.
   const bt = await backend.gemm(a, basis, { transA: true });

@@ -1,9 +1,12 @@
 /**
- * Symmetric eigendecomposition in float64: Householder tridiagonalization and implicit QL with
- * Wilkinson shifts (EISPACK tred2/tql2, as in JAMA's EigenvalueDecomposition; Golub & Van Loan
- * §8.3). O(n³); meant for the small dense Gram matrices of the randomized SVD (n ≲ 500).
+ * Symmetric eigendecomposition in float64: Householder tridiagonalization (Golub & Van Loan
+ * Alg. 8.3.1) and implicit QL with Wilkinson shifts (EISPACK tql2, as in JAMA's
+ * EigenvalueDecomposition). O(n³); meant for the small dense Gram matrices of the randomized SVD (n ≲ 500).
  */
 import assert from 'node:assert/strict';
+
+// QL converges in 1–3 iterations per eigenvalue; the cap only guards against NaN-free stalls.
+const QL_MAX_ITERATIONS = 64;
 
 /** Eigenpairs sorted by descending eigenvalue. */
 export interface SymmetricEigen {
@@ -29,10 +32,8 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   }
   const d = new Float64Array(n);
   const e = new Float64Array(n);
-  tred2(v, d, e, n);
-  // tql2 rotates pairs of eigenvector columns; transposed, they are contiguous rows.
-  const w = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) w[i * n + k] = v[k * n + i];
+  // w = Qᵀ with A = Q·T·Qᵀ; tql2 rotates pairs of its rows (= eigenvector columns of Q), which are contiguous.
+  const w = tridiagonalize(v, d, e, n);
   tql2(w, d, e, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);
   const values = new Float64Array(n);
@@ -44,79 +45,81 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   return { n, values, vectorRows };
 }
 
-/** Householder reduction to tridiagonal form; on return `v` holds the accumulated transform (column-wise). */
-function tred2(v: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  for (let j = 0; j < n; j++) d[j] = v[(n - 1) * n + j];
-  for (let i = n - 1; i > 0; i--) {
-    let scale = 0;
-    let h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
-    if (scale === 0) {
-      e[i] = d[i - 1];
-      for (let j = 0; j < i; j++) {
-        d[j] = v[(i - 1) * n + j];
-        v[i * n + j] = 0;
-        v[j * n + i] = 0;
-      }
-    } else {
-      for (let k = 0; k < i; k++) {
-        d[k] /= scale;
-        h += d[k] * d[k];
-      }
-      let f = d[i - 1];
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      e[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j];
-        v[j * n + i] = f;
-        g = e[j] + v[j * n + j] * f;
-        for (let k = j + 1; k <= i - 1; k++) {
-          g += v[k * n + j] * d[k];
-          e[k] += v[k * n + j] * f;
-        }
-        e[j] = g;
-      }
-      f = 0;
-      for (let j = 0; j < i; j++) {
-        e[j] /= h;
-        f += e[j] * d[j];
-      }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
-      for (let j = 0; j < i; j++) {
-        f = d[j];
-        g = e[j];
-        for (let k = j; k <= i - 1; k++) v[k * n + j] -= f * e[k] + g * d[k];
-        d[j] = v[(i - 1) * n + j];
-        v[i * n + j] = 0;
-      }
+/**
+ * Householder reduction A = Q·T·Qᵀ (Golub & Van Loan Alg. 8.3.1), written so every inner loop walks
+ * a contiguous row. Fills d (diagonal) and e (e[i] = T[i, i−1], e[0] = 0, the tql2 convention);
+ * returns Qᵀ row-major. `a` is overwritten.
+ */
+function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: number): Float64Array {
+  const vs = new Float64Array(n * n); // Householder vector of step k in row k (entries k+1..n−1)
+  const betas = new Float64Array(n);
+  const p = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    const row = k * n;
+    let norm2 = 0;
+    for (let i = k + 1; i < n; i++) norm2 += a[row + i] * a[row + i];
+    const x0 = a[row + k + 1];
+    let tail2 = norm2 - x0 * x0;
+    if (tail2 <= 0) tail2 = 0;
+    d[k] = a[row + k];
+    if (tail2 === 0) {
+      // Already tridiagonal in this column: H_k = I.
+      e[k + 1] = x0;
+      continue;
     }
-    d[i] = h;
-  }
-  for (let i = 0; i < n - 1; i++) {
-    v[(n - 1) * n + i] = v[i * n + i];
-    v[i * n + i] = 1;
-    const h = d[i + 1];
-    if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = v[k * n + i + 1] / h;
-      for (let j = 0; j <= i; j++) {
-        let g = 0;
-        for (let k = 0; k <= i; k++) g += v[k * n + i + 1] * v[k * n + j];
-        for (let k = 0; k <= i; k++) v[k * n + j] -= g * d[k];
-      }
+    const alpha = x0 > 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2);
+    const v = vs.subarray(row, row + n);
+    for (let i = k + 1; i < n; i++) v[i] = a[row + i];
+    v[k + 1] = x0 - alpha;
+    const vnorm2 = tail2 + v[k + 1] * v[k + 1];
+    const beta = 2 / vnorm2;
+    betas[k] = beta;
+    e[k + 1] = alpha;
+    // p = β·S·v on the trailing block S = A[k+1:, k+1:].
+    let pv = 0;
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n;
+      let sum = 0;
+      for (let j = k + 1; j < n; j++) sum += a[ri + j] * v[j];
+      p[i] = beta * sum;
+      pv += p[i] * v[i];
     }
-    for (let k = 0; k <= i; k++) v[k * n + i + 1] = 0;
+    const kk = 0.5 * beta * pv;
+    for (let i = k + 1; i < n; i++) p[i] -= kk * v[i]; // p is now w
+    for (let i = k + 1; i < n; i++) {
+      const ri = i * n;
+      const vi = v[i];
+      const wi = p[i];
+      for (let j = k + 1; j < n; j++) a[ri + j] -= vi * p[j] + wi * v[j];
+    }
   }
-  for (let j = 0; j < n; j++) {
-    d[j] = v[(n - 1) * n + j];
-    v[(n - 1) * n + j] = 0;
+  if (n >= 2) {
+    d[n - 2] = a[(n - 2) * n + n - 2];
+    e[n - 1] = a[(n - 1) * n + n - 2];
   }
-  v[(n - 1) * n + n - 1] = 1;
+  d[n - 1] = a[(n - 1) * n + n - 1];
   e[0] = 0;
+  // Qᵀ = H_{n−3}···H_0: apply H_0 first to I, each as M[k+1:, :] −= β·v·(vᵀ·M[k+1:, :]).
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) m[i * n + i] = 1;
+  const r = new Float64Array(n);
+  for (let k = 0; k < n - 2; k++) {
+    const beta = betas[k];
+    if (beta === 0) continue;
+    const v = vs.subarray(k * n, k * n + n);
+    r.fill(0);
+    for (let i = k + 1; i < n; i++) {
+      const vi = v[i];
+      const ri = i * n;
+      for (let j = 0; j < n; j++) r[j] += vi * m[ri + j];
+    }
+    for (let i = k + 1; i < n; i++) {
+      const f = beta * v[i];
+      const ri = i * n;
+      for (let j = 0; j < n; j++) m[ri + j] -= f * r[j];
+    }
+  }
+  return m;
 }
 
 /** Implicit QL on the tridiagonal (d, e); `w` rows are the eigenvectors being accumulated. */
@@ -135,6 +138,7 @@ function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
     }
     if (m === n) m = n - 1;
     if (m > l) {
+      let iterations = 0;
       do {
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
@@ -176,7 +180,7 @@ function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
         d[l] = c * p;
-      } while (Math.abs(e[l]) > eps * tst1);
+      } while (Math.abs(e[l]) > eps * tst1 && ++iterations < QL_MAX_ITERATIONS);
     }
     d[l] += f;
     e[l] = 0;
