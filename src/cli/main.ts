@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { AppError, isAppError } from '../shared/index.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerMergeCommand } from './commands/merge.js';
 import { registerTranscribeCommands } from './commands/transcribe.js';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .description('Real-time Whisper speech recognition and translation, with an embedded merge engine')
     .showHelpAfterError()
     .exitOverride();
+  registerEvalCommand(program);
   registerMergeCommand(program);
   registerTranscribeCommands(program);
   return program;

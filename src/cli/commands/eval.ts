@@ -1,0 +1,177 @@
+/**
+ * `chorus eval MANIFEST --model DIR`: transcribes (or translates) every utterance of an evaluation
+ * manifest and reports WER/CER (or BLEU) overall, per language and per domain, the worst
+ * utterances and the real-time factor; `--json OUT` writes everything.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { loadAudioFile } from '../../audio/index.js';
+import {
+  evaluateManifest,
+  formatEvalReport,
+  readManifest,
+  type EvalReport,
+  type EvalTask,
+  type TranscribeFn,
+} from '../../eval/index.js';
+import { openWhisperModel, transcribe } from '../../whisper/index.js';
+
+/** Options of `chorus eval` after parsing. */
+export interface EvalCommandOptions {
+  readonly model: string;
+  readonly task: EvalTask;
+  readonly json?: string;
+  readonly limit?: number;
+  readonly beam?: number;
+  readonly language: 'auto' | 'from-manifest';
+  readonly worst: number;
+  readonly threads?: number;
+  readonly device: 'cpu' | 'cuda';
+}
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+const nonNegativeInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+};
+const oneOf =
+  <T extends string>(...choices: T[]) =>
+  (value: string): T => {
+    if (!(choices as string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+    return value as T;
+  };
+
+/** A transcriber over a loaded model, and how to release it. */
+export interface OpenedTranscriber {
+  readonly transcribe: TranscribeFn;
+  readonly device: string;
+  close(): Promise<void>;
+}
+
+/** Opens the model folder and wraps the Whisper pipeline as the runner's injected transcriber. */
+export async function openEvalTranscriber(
+  modelDir: string,
+  options: { readonly beam?: number; readonly threads?: number; readonly device: 'cpu' | 'cuda' },
+): Promise<OpenedTranscriber> {
+  const { model, tokenizer } = await openWhisperModel(modelDir, {
+    device: options.device,
+    ...(options.threads !== undefined ? { intraOpThreads: options.threads } : {}),
+  });
+  return {
+    device: model.device,
+    close: () => model.close(),
+    transcribe: async (entry, request) => {
+      const pcm = await loadAudioFile(entry.audioPath);
+      const result = await transcribe(model, tokenizer, pcm, {
+        task: request.task,
+        language: request.language,
+        ...(options.beam !== undefined ? { beamSize: options.beam } : {}),
+      });
+      return { text: result.text, language: result.language, audioDurationSec: result.durationSec };
+    },
+  };
+}
+
+/** What {@link runEvalCommand} needs from outside, replaceable in tests. */
+export interface EvalCommandDependencies {
+  readonly openTranscriber?: typeof openEvalTranscriber;
+  /** Where the text report goes (default stdout). */
+  readonly write?: (text: string) => void;
+}
+
+/** Runs `chorus eval`; returns the report (also printed, and written with --json). */
+export async function runEvalCommand(
+  manifestPath: string,
+  options: EvalCommandOptions,
+  dependencies: EvalCommandDependencies = {},
+): Promise<EvalReport> {
+  const all = await readManifest(manifestPath);
+  const entries = options.limit === undefined ? all : all.slice(0, options.limit);
+  const opened = await (dependencies.openTranscriber ?? openEvalTranscriber)(options.model, options);
+  const bar = process.stderr.isTTY
+    ? new SingleBar({
+        stream: process.stderr,
+        format: 'eval [{bar}] {value}/{total} {id} eta {eta_formatted}',
+      })
+    : undefined;
+  let report: EvalReport;
+  try {
+    bar?.start(entries.length, 0, { id: '' });
+    report = await evaluateManifest(entries, opened.transcribe, {
+      task: options.task,
+      languageMode: options.language,
+      worstCount: options.worst,
+      onProgress: (done, _total, result) => bar?.update(done, { id: result.id }),
+    });
+  } finally {
+    bar?.stop();
+    await opened.close();
+  }
+  (dependencies.write ?? ((text: string) => process.stdout.write(text)))(`${formatEvalReport(report)}\n`);
+  if (options.json !== undefined) {
+    const out = resolve(options.json);
+    await mkdir(dirname(out), { recursive: true });
+    const cpu = cpus();
+    const document = {
+      date: new Date().toISOString(),
+      model: options.model,
+      manifest: manifestPath,
+      options: {
+        task: options.task,
+        language: options.language,
+        beam: options.beam ?? null,
+        limit: options.limit ?? null,
+      },
+      machine: {
+        cpu: cpu[0]?.model ?? 'unknown',
+        cores: cpu.length,
+        node: process.version,
+        device: opened.device,
+      },
+      ...report,
+    };
+    await writeFile(out, `${JSON.stringify(document, null, 1)}\n`);
+  }
+  return report;
+}
+
+/** Registers `chorus eval` on the program. */
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description(
+      'Evaluate a model on a manifest: WER/CER with Whisper normalisers (transcribe) or BLEU (translate)',
+    )
+    .argument('<manifest>', 'a JSONL manifest, or a folder of them (e.g. models/eval/test)')
+    .requiredOption('--model <dir>', 'Hugging Face Whisper checkpoint folder')
+    .option(
+      '--task <task>',
+      'transcribe (WER/CER vs text) or translate (BLEU vs translation)',
+      oneOf('transcribe', 'translate'),
+      'transcribe',
+    )
+    .option('--json <out>', 'write the full report (every utterance) as JSON')
+    .option('--limit <n>', 'only the first N utterances', positiveInt)
+    .option('--beam <n>', 'beam size (default: greedy)', positiveInt)
+    .option(
+      '--language <mode>',
+      'from-manifest (forced) or auto (detected)',
+      oneOf('from-manifest', 'auto'),
+      'from-manifest',
+    )
+    .option('--worst <n>', 'how many worst utterances to list', nonNegativeInt, 10)
+    .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInt)
+    .option('--device <device>', 'cpu or cuda', oneOf('cpu', 'cuda'), 'cpu')
+    .action(async (manifest: string, options: EvalCommandOptions) => {
+      await runEvalCommand(manifest, options);
+    });
+}
