@@ -43,6 +43,7 @@ test('openWhisperModel() loads a synthetic checkpoint folder that transcribe() c
       language: 'en',
       temperature: 0,
       maxNewTokens: 6,
+      beamSize: 3, // exercises DecoderState.reorder on the real runtime
       wordTimestamps: true,
     });
     assert.equal(r.language, 'en');
