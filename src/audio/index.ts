@@ -9,6 +9,11 @@ export {
 export { decodeRawPcm, type RawPcmEncoding, type RawPcmOptions, type SampleEncoding } from './pcm-decoder.js';
 export { decodeWav, isWav } from './wav-decoder.js';
 export { decodeAudio } from './decode-audio.js';
+export {
+  StreamingAudioDecoder,
+  type StreamFormat,
+  type StreamingAudioDecoderOptions,
+} from './streaming-audio-decoder.js';
 export { encodeWav16, encodeWavFloat32 } from './wav-encoder.js';
 export { ComplexFft } from './fft.js';
 export { RealFft } from './real-fft.js';

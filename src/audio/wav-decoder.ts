@@ -55,7 +55,7 @@ export function decodeWav(bytes: Uint8Array, options?: DecodeLimits): DecodedAud
     const available = bytes.byteLength - body;
     if (id === 'fmt ') {
       if (declaredBytes > available) throw malformed('fmt chunk is truncated');
-      format = parseFormat(bytes, body, declaredBytes);
+      format = parseWavFormat(bytes, body, declaredBytes);
     } else if (id === 'data') {
       if (format === undefined) throw malformed('data chunk comes before the fmt chunk');
       let dataBytes = declaredBytes;
@@ -86,7 +86,11 @@ export function decodeWav(bytes: Uint8Array, options?: DecodeLimits): DecodedAud
   throw malformed(format === undefined ? 'no fmt chunk' : 'no data chunk');
 }
 
-function parseFormat(bytes: Uint8Array, at: number, size: number): WavFormat {
+/**
+ * Parses a `fmt ` chunk body of `size` bytes at `at`.
+ * @throws AppError `AUDIO_MALFORMED` or `AUDIO_FORMAT_UNSUPPORTED` as {@link decodeWav}.
+ */
+export function parseWavFormat(bytes: Uint8Array, at: number, size: number): WavFormat {
   if (size < 16) throw malformed(`fmt chunk has ${size} bytes, fewer than 16`);
   let formatTag = readU16(bytes, at);
   const channelCount = readU16(bytes, at + 2);
