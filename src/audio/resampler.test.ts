@@ -218,6 +218,14 @@ test('StreamingResampler can share one designed kernel between streams', () => {
   assert.throws(() => new StreamingResampler(48000, 16000, kernel), { code: 'REQUEST_INVALID' });
 });
 
+test('StreamingResampler at equal rates passes samples through like resample()', () => {
+  const x = Float32Array.of(0.1, -0.9, 0.99, 0);
+  const r = new StreamingResampler(16000, 16000);
+  assert.deepEqual(r.push(x), x);
+  assert.equal(r.flush().length, 0);
+  assert.deepEqual(resample(x, 16000, 16000), x);
+});
+
 test('resample() rejects implausible rates', () => {
   assert.throws(() => resample(new Float32Array(4), 0, 16000), { code: 'REQUEST_INVALID' });
   assert.throws(() => resample(new Float32Array(4), 44100.5, 16000), { code: 'REQUEST_INVALID' });

@@ -54,8 +54,13 @@ export class StreamingResampler {
   push(chunk: Float32Array): Float32Array {
     if (this.#isFlushed)
       throw new AppError('RESOURCE_CLOSED', 'Cannot push audio: the resampler was flushed');
-    this.#append(chunk, chunk.length);
     this.#inCount += chunk.length;
+    if (this.fromHz === this.toHz) {
+      // Same rate: pass through untouched, exactly like resample() (no low-pass at 0.96·Nyquist).
+      this.#outCount += chunk.length;
+      return chunk.slice();
+    }
+    this.#append(chunk, chunk.length);
     return this.#produce(this.#bufStart + this.#bufLen - 1 - this.#half, Infinity);
   }
 
@@ -66,6 +71,7 @@ export class StreamingResampler {
   flush(): Float32Array {
     if (this.#isFlushed) throw new AppError('RESOURCE_CLOSED', 'Cannot flush: the resampler was flushed');
     this.#isFlushed = true;
+    if (this.fromHz === this.toHz) return new Float32Array(0);
     const { inStep, outStep } = this.#kernel;
     // Output n exists while its time n·inStep/outStep is inside the input: n < inCount·outStep/inStep.
     const total = Math.ceil((this.#inCount * outStep) / inStep);
