@@ -76,7 +76,7 @@ export async function writeLanguagePathways(
   const experts: ExpertSource[] = [];
   const tmp = join(mergedDir, `.${PATHWAYS_DIR_NAME}.tmp-${process.pid}`);
   try {
-    for (const e of recipe.experts) experts.push(await openExpertSource(e.path));
+    for (const e of recipe.experts) experts.push(await openExpertSource(e.path, base));
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp);
     // Tensors the merge changed (τ_M ≠ 0): one pass to find them, reading θ_M and θ_0 per tensor.

@@ -108,3 +108,60 @@ export async function writeDeltaExpert(
     options.metadata ?? { format: 'pt' },
   );
 }
+
+/** LoRA factors of {@link writeLoraExpert} for one module weight `[out, in]`: A `[r, in]`, B `[out, r]`. */
+export function loraFactorsFor(
+  name: string,
+  out: number,
+  inDim: number,
+  rank: number,
+  seed: number,
+): { a: Float32Array; b: Float32Array } {
+  return {
+    a: deltaFor(`${name}#A`, rank * inDim, seed, { amplitude: 0.5 }),
+    b: deltaFor(`${name}#B`, out * rank, seed, { amplitude: 0.5 }),
+  };
+}
+
+/**
+ * Writes a PEFT LoRA adapter folder targeting every `q_proj`/`v_proj` weight:
+ * adapter_config.json (`r`, `lora_alpha`) and adapter_model.safetensors with
+ * `base_model.model.<module>.lora_{A,B}.weight`; ΔW = (lora_alpha/r)·B·A.
+ */
+export async function writeLoraExpert(
+  baseDir: string,
+  dir: string,
+  seed: number,
+  rank = 2,
+  loraAlpha = 4,
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    join(dir, 'adapter_config.json'),
+    JSON.stringify({
+      peft_type: 'LORA',
+      r: rank,
+      lora_alpha: loraAlpha,
+      target_modules: ['q_proj', 'v_proj'],
+    }),
+  );
+  await using base = await HfCheckpoint.open(baseDir);
+  const targets = base.tensorNames.filter((n) => /\.(q_proj|v_proj)\.weight$/.test(n));
+  const specs: TensorSpec[] = [];
+  const data = new Map<string, Float32Array>();
+  for (const name of targets) {
+    const [out, inDim] = base.info(name).shape;
+    const { a, b } = loraFactorsFor(name, out, inDim, rank, seed);
+    const module = `base_model.model.${name.slice(0, -'.weight'.length)}`;
+    specs.push({ name: `${module}.lora_A.weight`, dtype: 'F32', shape: [rank, inDim] });
+    specs.push({ name: `${module}.lora_B.weight`, dtype: 'F32', shape: [out, rank] });
+    data.set(`${module}.lora_A.weight`, a);
+    data.set(`${module}.lora_B.weight`, b);
+  }
+  await writeSafetensors(
+    join(dir, 'adapter_model.safetensors'),
+    specs,
+    (spec) => data.get(spec.name) as Float32Array,
+    { format: 'pt' },
+  );
+}

@@ -39,21 +39,6 @@ export interface OpenMergeInputsOptions {
   readonly allowedRoots?: readonly string[];
 }
 
-// Architecture keys of config.json that must agree between a base and a full-checkpoint expert.
-const ARCHITECTURE_KEYS = [
-  'd_model',
-  'encoder_layers',
-  'decoder_layers',
-  'encoder_attention_heads',
-  'decoder_attention_heads',
-  'encoder_ffn_dim',
-  'decoder_ffn_dim',
-  'vocab_size',
-  'num_mel_bins',
-  'max_source_positions',
-  'max_target_positions',
-];
-
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
@@ -62,21 +47,6 @@ function elementCountOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
-}
-
-function checkArchitecture(base: HfCheckpoint, expert: ExpertSource): void {
-  if (expert.configJson === undefined) return;
-  const a = base.configJson as Record<string, unknown>;
-  const b = expert.configJson as Record<string, unknown>;
-  const differing = ARCHITECTURE_KEYS.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
-  if (differing.length > 0) {
-    throw new AppError(
-      'MERGE_SHAPE_MISMATCH',
-      `Cannot merge expert ${expert.path}: its architecture differs from the base in ${differing
-        .map((k) => `${k} (${JSON.stringify(b[k])} vs ${JSON.stringify(a[k])})`)
-        .join(', ')}`,
-    );
-  }
 }
 
 /**
@@ -100,10 +70,9 @@ export async function openMergeInputs(
     await Promise.allSettled([base.close(), ...experts.map((e) => e.close())]);
   };
   try {
-    for (const e of recipe.experts) experts.push(await openExpertSource(e.path));
+    for (const e of recipe.experts) experts.push(await openExpertSource(e.path, base));
     const baseNames = new Set(base.tensorNames);
     experts.forEach((expert) => {
-      checkArchitecture(base, expert);
       for (const name of expert.tensorNames) {
         if (!baseNames.has(name)) {
           throw new AppError(

@@ -7,8 +7,10 @@ import { HfCheckpoint, PROJ_OUT_NAME } from '../checkpoint/index.js';
 import {
   deltaFor,
   FROZEN_TENSOR,
+  loraFactorsFor,
   writeCheckpointExpert,
   writeDeltaExpert,
+  writeLoraExpert,
   writeTinyBase,
 } from './merge-fixtures.js';
 import { parseMergeRecipe, type MergeRecipe } from './merge-recipe.js';
@@ -21,6 +23,7 @@ let root = '';
 let baseDir = '';
 let ckptExpert = '';
 let deltaExpert = '';
+let loraExpert = '';
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'chorus-merge-'));
@@ -30,6 +33,8 @@ before(async () => {
   await writeTinyBase(baseDir);
   await writeCheckpointExpert(baseDir, ckptExpert, 11);
   await writeDeltaExpert(baseDir, deltaExpert, 22, { only: (n) => n.includes('decoder') });
+  loraExpert = join(root, 'models', 'experts', 'it-lora');
+  await writeLoraExpert(baseDir, loraExpert, 33);
 });
 
 after(async () => {
@@ -108,6 +113,30 @@ test('mergeToCheckpoint() matches the method applied to hand-built task vectors,
   assert.deepEqual(await merged.readRaw(FROZEN_TENSOR), await base.readRaw(FROZEN_TENSOR));
   const parentEntries = await readdir(root);
   assert.ok(!parentEntries.some((e) => e.includes('merging')), 'temporary folder left behind');
+});
+
+test('a LoRA adapter expert contributes (lora_alpha/r)·B·A to the targeted weights only', async () => {
+  const out = join(root, 'out-lora');
+  await mergeToCheckpoint(
+    recipe({ method: 'task_arithmetic', parameters: { lambda: 1 }, experts: [{ path: loraExpert }] }),
+    out,
+  );
+  await using merged = await HfCheckpoint.open(out);
+  await using base = await HfCheckpoint.open(baseDir);
+  const name = 'model.decoder.layers.0.self_attn.q_proj.weight';
+  const [rows, cols] = base.info(name).shape;
+  const { a, b } = loraFactorsFor(name, rows, cols, 2, 33);
+  const theta0 = await base.readF32(name);
+  const got = await merged.readF32(name);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      let ba = 0;
+      for (let k = 0; k < 2; k++) ba += b[i * 2 + k] * a[k * cols + j];
+      assert.ok(Math.abs(got[i * cols + j] - (theta0[i * cols + j] + (4 / 2) * ba)) <= 1e-6);
+    }
+  }
+  const untouched = 'model.decoder.layers.0.fc1.weight';
+  assert.deepEqual(await merged.readF32(untouched), await base.readF32(untouched));
 });
 
 test('merge id and bits are stable for the same request (seeded DARE) and change with the seed', async () => {
