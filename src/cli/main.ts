@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { AppError, isAppError } from '../shared/index.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerMergeCommand } from './commands/merge.js';
 import { registerTranscribeCommands } from './commands/transcribe.js';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerEvalCommand(program);
+  registerExportCommand(program);
   registerMergeCommand(program);
   registerTranscribeCommands(program);
   return program;

@@ -36,3 +36,12 @@ export { NO_SPACE_LANGUAGES } from './tokenizer/whisper-languages.js';
 export { openWhisperModel, type OpenWhisperModelOptions, type OpenedWhisperModel } from './load-model.js';
 export { formatTimestamp, toSrt, toVtt, type TimestampFormat } from './transcribe/subtitle-format.js';
 export { toVerboseJson, type VerboseJson } from './transcribe/verbose-json.js';
+export { parseWhisperConfig } from './parse-whisper-config.js';
+export { type WhisperConfig } from './whisper-config.js';
+export {
+  type WhisperModel,
+  type EncodedAudio,
+  type DecoderState,
+  type DecoderStepResult,
+  type DecoderStepOptions,
+} from './whisper-model.js';
