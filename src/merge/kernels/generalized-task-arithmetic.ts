@@ -18,6 +18,11 @@ export interface GeneralizedTaskArithmeticOptions {
   readonly isNormalized: boolean;
   /** λ, the global scaling coefficient. */
   readonly scale: number;
+  /**
+   * Optional per-task magnitude thresholds: entries with |τ_t[i]| below thresholds[t] count as
+   * zero (TIES trim without materialising trimmed copies: one tensor's worth of memory less per task).
+   */
+  readonly thresholds?: Float64Array;
 }
 
 // mergekit treats |Σw| < 1e-8 as zero when normalising without consensus (divisor → 1), so that
@@ -34,6 +39,7 @@ export function generalizedTaskArithmeticInto(
 ): Float32Array {
   const taskCount = deltas.length;
   const { isConsensus, isNormalized, scale } = options;
+  const thresholds = options.thresholds ?? new Float64Array(taskCount);
   let weightSum = 0;
   for (let t = 0; t < taskCount; t++) weightSum += weights[t];
   const plainDivisor = Math.abs(weightSum) < ZERO_DIVISOR_EPS ? 1 : weightSum;
@@ -41,11 +47,16 @@ export function generalizedTaskArithmeticInto(
     let mixed = 0;
     if (isConsensus) {
       let signWeight = 0;
-      for (let t = 0; t < taskCount; t++) signWeight += weights[t] * deltas[t][i];
+      for (let t = 0; t < taskCount; t++) {
+        const v = deltas[t][i];
+        if (Math.abs(v) >= thresholds[t]) signWeight += weights[t] * v;
+      }
       const majority = signWeight >= 0 ? 1 : -1;
       let divisor = 0;
       for (let t = 0; t < taskCount; t++) {
-        const wd = weights[t] * deltas[t][i];
+        const v = deltas[t][i];
+        if (Math.abs(v) < thresholds[t]) continue;
+        const wd = weights[t] * v;
         if ((wd > 0 && majority > 0) || (wd < 0 && majority < 0)) {
           mixed += wd;
           divisor += weights[t];
@@ -53,7 +64,10 @@ export function generalizedTaskArithmeticInto(
       }
       if (isNormalized) mixed /= divisor === 0 ? 1 : divisor;
     } else {
-      for (let t = 0; t < taskCount; t++) mixed += weights[t] * deltas[t][i];
+      for (let t = 0; t < taskCount; t++) {
+        const v = deltas[t][i];
+        if (Math.abs(v) >= thresholds[t]) mixed += weights[t] * v;
+      }
       if (isNormalized) mixed /= plainDivisor;
     }
     out[i] = base[i] + scale * mixed;

@@ -31,3 +31,14 @@ export function pruneBelowInto(out: Float32Array, delta: Float32Array, threshold
   }
   return out;
 }
+
+/**
+ * The |x| threshold of {@link magnitudePruneInto} without writing the pruned copy: keep entries with
+ * |x| ≥ the returned value (0 keeps all, +∞ none).
+ */
+export function magnitudeThreshold(delta: Float32Array, density: number): number {
+  const n = delta.length;
+  if (density >= 1 || n === 0) return 0;
+  const k = Math.floor(density * n);
+  return k <= 0 ? Number.POSITIVE_INFINITY : kthLargestAbs(delta, k);
+}

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { generalizedTaskArithmeticInto } from '../kernels/generalized-task-arithmetic.js';
 import { MagnitudeHistogram } from '../kernels/magnitude-histogram.js';
-import { pruneBelowInto } from '../kernels/magnitude-prune.js';
 import { expertNumber } from './expert-param.js';
 import type { GlobalStatsCollector, MergeMethod } from './merge-method.js';
 import { densitySchema, type TiesParams } from './ties.js';
@@ -49,13 +48,11 @@ export const tiesGlobalMethod: MergeMethod<TiesParams, TiesGlobalStats> = {
     };
   },
   mergeTensorInto(out, input, params, stats) {
-    const trimmed = input.deltas.map((delta, t) =>
-      pruneBelowInto(new Float32Array(delta.length), delta, stats.thresholds[t] ?? 0),
-    );
-    generalizedTaskArithmeticInto(out, input.base, trimmed, input.weights, {
+    generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
       isConsensus: true,
       isNormalized: params.normalize,
       scale: params.lambda,
+      thresholds: Float64Array.from(input.deltas, (_, t) => stats.thresholds[t] ?? 0),
     });
   },
 };

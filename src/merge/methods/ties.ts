@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { generalizedTaskArithmeticInto } from '../kernels/generalized-task-arithmetic.js';
-import { magnitudePruneInto } from '../kernels/magnitude-prune.js';
+import { magnitudeThreshold } from '../kernels/magnitude-prune.js';
 import { expertNumber } from './expert-param.js';
 import type { MergeMethod } from './merge-method.js';
 
@@ -38,17 +38,14 @@ export const tiesMethod: MergeMethod<TiesParams> = {
     normalize: z.boolean().default(true),
   }),
   mergeTensorInto(out, input, params) {
-    const trimmed = input.deltas.map((delta, t) =>
-      magnitudePruneInto(
-        new Float32Array(delta.length),
-        delta,
-        expertNumber(input, t, 'density', params.density),
-      ),
+    const thresholds = Float64Array.from(input.deltas, (delta, t) =>
+      magnitudeThreshold(delta, expertNumber(input, t, 'density', params.density)),
     );
-    generalizedTaskArithmeticInto(out, input.base, trimmed, input.weights, {
+    generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
       isConsensus: true,
       isNormalized: params.normalize,
       scale: params.lambda,
+      thresholds,
     });
   },
 };
