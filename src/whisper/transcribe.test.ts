@@ -141,3 +141,17 @@ test('transcribe() rejects an unknown language with REQUEST_INVALID', async () =
   const model = fakeWhisperModel(scriptedLm(tok, {}));
   await assert.rejects(transcribe(model, tok, noise(1), { language: 'xx' }), { code: 'REQUEST_INVALID' });
 });
+
+test('transcribe() pads the last window with the log-mel of silence, or with 0.0 when asked', async () => {
+  const tails: Record<string, Float32Array> = {};
+  for (const windowPadding of ['silence', 'zeros'] as const) {
+    const model = fakeWhisperModel(scriptedLm(tok, {}), { maxSourcePositions: 500, windowIdOf: () => 0 });
+    await transcribe(model, tok, noise(3), { language: 'en', temperature: 0, windowPadding });
+    const mel = model.stats.windows[0];
+    // Mel bin 0, frames 400..999 lie past the 3 s of audio (300 frames + the STFT edge).
+    tails[windowPadding] = mel.subarray(400, 1000);
+  }
+  assert.ok(tails.zeros.every((v) => v === 0));
+  const silence = tails.silence;
+  assert.ok(silence.every((v) => v === silence[0]) && silence[0] < 0, `silence floor ${silence[0]}`);
+});

@@ -49,6 +49,13 @@ export interface TranscribeOptions {
   /** openai `suppress_tokens` (default [-1]). */
   readonly suppressTokens?: readonly number[] | undefined;
   readonly suppressBlank?: boolean | undefined;
+  /**
+   * What fills a window past the end of the audio: 'silence' (default) = the log-mel of digital
+   * silence, as when the audio is zero-padded (HF/transformers.js short-form, and how Whisper
+   * models are trained); 'zeros' = log-mel value 0.0, openai transcribe.py's long-form
+   * `pad_or_trim(mel_segment)`.
+   */
+  readonly windowPadding?: 'silence' | 'zeros' | undefined;
   /** Seed of the sampling PRNG (default 0: reproducible). */
   readonly seed?: number | undefined;
   /** Called after each window with seconds done and total. */
@@ -81,8 +88,17 @@ export async function transcribe(
   const task = options.task ?? 'transcribe';
   const windowFrames = config.windowFrames;
   const inputStride = windowFrames / config.maxSourcePositions;
-  const mel = logMelLongForm(pcm16k, { nMels: config.numMelBins as WhisperMelCount });
-  const contentFrames = mel.nFrames;
+  const contentFrames = Math.floor(pcm16k.length / WHISPER_HOP_LENGTH_SAMPLES);
+  const padding = options.windowPadding ?? 'silence';
+  let melInput = pcm16k;
+  if (padding === 'silence') {
+    // One window of digital silence after the audio: the last window's tail then holds the
+    // log-mel of silence (clamped at the file's max − 8), as a model trained on zero-padded
+    // audio saw it.
+    melInput = new Float32Array(pcm16k.length + config.windowSamples);
+    melInput.set(pcm16k);
+  }
+  const mel = logMelLongForm(melInput, { nMels: config.numMelBins as WhisperMelCount });
   const durationSec = pcm16k.length / WHISPER_SAMPLE_RATE_HZ;
   const temperatures =
     options.temperature === undefined
@@ -121,7 +137,8 @@ export async function transcribe(
     options.signal?.throwIfAborted();
     const timeOffset = seek * SECONDS_PER_FRAME;
     const segmentFrames = Math.min(windowFrames, contentFrames - seek);
-    // Frames past the file's content are log-mel 0.0 (openai pad_or_trim on the slice).
+    // 'silence': frames past the content come from the silence appended above; 'zeros': the
+    // mel ends with the content and melWindowInto pads 0.0 (openai pad_or_trim on the slice).
     melWindowInto(windowMel, mel, seek, windowFrames);
     const audio = await model.encode(windowMel, 1);
     try {
