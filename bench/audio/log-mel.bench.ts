@@ -37,12 +37,12 @@ function speechLike(n: number, rateHz: number): Float32Array {
   return x;
 }
 
-function measure(name: string, audioSec: number, run: () => number): Row {
-  for (let i = 0; i < 3; i++) sink += run(); // warm-up (JIT)
+function measure(name: string, audioSec: number, run: () => number, warmups = 3, minRuns = 5): Row {
+  for (let i = 0; i < warmups; i++) sink += run(); // warm-up (JIT)
   const times: number[] = [];
   const cpuTimes: number[] = [];
   const start = performance.now();
-  while (performance.now() - start < MIN_CASE_MS || times.length < 5) {
+  while (performance.now() - start < MIN_CASE_MS || times.length < minRuns) {
     const c0 = process.cpuUsage().user;
     const t0 = performance.now();
     sink += run();
@@ -102,14 +102,20 @@ for (const nMels of [80, 128] as const) {
   );
   const extractor = new LogMelExtractor(80);
   rows.push(
-    measure('logMelInto 30 s window every 500 ms (no cache)', 60, () => {
-      let acc = 0;
-      for (let end = stepSamples; end <= pcm.length; end += stepSamples) {
-        const start = Math.max(0, end - 30 * SAMPLE_RATE_HZ);
-        acc += extractor.logMelInto(window, pcm.subarray(start - (start % 160), end))[3];
-      }
-      return acc;
-    }),
+    measure(
+      'logMelInto 30 s window every 500 ms (no cache)',
+      60,
+      () => {
+        let acc = 0;
+        for (let end = stepSamples; end <= pcm.length; end += stepSamples) {
+          const start = Math.max(0, end - 30 * SAMPLE_RATE_HZ);
+          acc += extractor.logMelInto(window, pcm.subarray(start - (start % 160), end))[3];
+        }
+        return acc;
+      },
+      1,
+      3,
+    ), // heavy (≈ 2.5 s CPU per run): fewer repetitions
   );
 }
 for (const fromHz of [44_100, 48_000, 8_000]) {
@@ -130,6 +136,61 @@ for (const fromHz of [44_100, 48_000, 8_000]) {
   );
 }
 
+// Peer: transformers.js WhisperFeatureExtractor (same recipe, HF/tjs short-form) on a 30 s window.
+const peer: { name: string; maxAbsDiffVsChorus: number[]; rows: Row[] } = {
+  name: '@huggingface/transformers WhisperFeatureExtractor',
+  maxAbsDiffVsChorus: [],
+  rows: [],
+};
+{
+  const { WhisperFeatureExtractor } = await import('@huggingface/transformers');
+  const pcm = speechLike(30 * SAMPLE_RATE_HZ, SAMPLE_RATE_HZ);
+  for (const nMels of [80, 128] as const) {
+    const fe = new WhisperFeatureExtractor({
+      feature_size: nMels,
+      sampling_rate: SAMPLE_RATE_HZ,
+      hop_length: 160,
+      n_fft: 400,
+      chunk_length: 30,
+      n_samples: 480_000,
+      nb_max_frames: 3000,
+      padding_value: 0,
+      return_attention_mask: false,
+    });
+    const extract = async (): Promise<Float32Array> =>
+      ((await fe._call(pcm)) as { input_features: { data: Float32Array } }).input_features.data;
+    const ref = await extract();
+    const ours = new LogMelExtractor(nMels).logMelInto(new Float32Array(nMels * 3000), pcm);
+    let worst = 0;
+    for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(ref[i] - ours[i]));
+    peer.maxAbsDiffVsChorus.push(worst);
+    // The peer is async; time it synchronously by blocking on each call in turn.
+    const times: number[] = [];
+    const cpuTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c0 = process.cpuUsage().user;
+      const t0 = performance.now();
+      sink += (await extract())[9];
+      times.push(performance.now() - t0);
+      cpuTimes.push((process.cpuUsage().user - c0) / 1000);
+    }
+    const median = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
+    const row: Row = {
+      name: `transformers.js 3000-frame window ${nMels}`,
+      audioSec: 30,
+      runs: times.length,
+      medianMs: median(times),
+      medianCpuMs: median(cpuTimes),
+      xRealTime: 30_000 / median(times),
+      xRealTimeCpu: 30_000 / median(cpuTimes),
+    };
+    peer.rows.push(row);
+    console.log(
+      `${row.name.padEnd(46)}  30 s  cpu ${row.medianCpuMs.toFixed(2)} ms (${row.xRealTimeCpu.toFixed(0)}× real time), max |Δ| vs chorus ${worst}`,
+    );
+  }
+}
+
 const cpu = cpus();
 const result = {
   name: 'log-mel',
@@ -140,6 +201,7 @@ const result = {
   note: 'single thread, medians of repeated runs after 3 warm-up runs; machine shared with other jobs (nice 10), so prefer the CPU-time columns',
   loadAverage: loadavg(),
   rows,
+  peer,
   sink,
 };
 const dir = join(import.meta.dirname, '../results');
