@@ -3,19 +3,23 @@
  * being imported). Subspace methods (TSV-M, Iso-C, LoRS, …) are added here as they land.
  */
 import { AppError } from '../../shared/index.js';
+import { boostedTsvM } from './boosted-tsv-m.js';
 import { breadcrumbsMethod } from './breadcrumbs.js';
 import { consensusMethod } from './consensus.js';
 import { dareLinearMethod } from './dare-linear.js';
 import { dareTiesMethod } from './dare-ties.js';
 import { dellaMethod } from './della.js';
 import { linearMethod } from './linear.js';
+import { lors } from './lors.js';
 import type { MergeMethod } from './merge-method.js';
 import { pcbMethod } from './pcb.js';
 import { sceMethod } from './sce.js';
+import { subspaceBoosting } from './subspace-boosting.js';
 import { tallMaskMethod } from './tall-mask.js';
 import { taskArithmeticMethod } from './task-arithmetic.js';
 import { tiesGlobalMethod } from './ties-global.js';
 import { tiesMethod } from './ties.js';
+import { tsvM } from './tsv-m.js';
 
 /** A method with its parameter and statistics types erased, as the engine handles it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- P and S are method-private; the engine only passes back what the method's own schema and collector produced
@@ -35,6 +39,10 @@ export const MERGE_METHODS: readonly AnyMergeMethod[] = [
   sceMethod,
   consensusMethod,
   tallMaskMethod,
+  tsvM,
+  boostedTsvM,
+  lors,
+  subspaceBoosting,
 ];
 
 /** The recipe names of all registered methods. */
