@@ -304,6 +304,38 @@ test('LoRA adapter: use_rslora scales by alpha/√r, fan_in_fan_out transposes, 
   });
 });
 
+test('LoRA adapter: keys without the ForConditionalGeneration "model." level and with an adapter name map to HF names', async () => {
+  await withBase(async (dir, base) => {
+    const d = 16;
+    const A = values(2 * d, 21);
+    const B = values(d * 2, 22);
+    await writeAdapter(join(dir, 'variants'), { r: 2, lora_alpha: 2 }, [
+      // adapter trained on WhisperModel: no "model." level inside base_model.model
+      { name: 'base_model.model.encoder.layers.0.self_attn.q_proj.lora_A.weight', shape: [2, d], data: A },
+      { name: 'base_model.model.encoder.layers.0.self_attn.q_proj.lora_B.weight', shape: [d, 2], data: B },
+      // saved without removing the adapter name
+      {
+        name: 'base_model.model.model.decoder.layers.0.self_attn.v_proj.lora_A.default.weight',
+        shape: [2, d],
+        data: A,
+      },
+      {
+        name: 'base_model.model.model.decoder.layers.0.self_attn.v_proj.lora_B.default.weight',
+        shape: [d, 2],
+        data: B,
+      },
+    ]);
+    await using tv = await openTaskVectorSource(join(dir, 'variants'), base);
+    assert.deepEqual(tv.names(), [
+      'model.decoder.layers.0.self_attn.v_proj.weight',
+      'model.encoder.layers.0.self_attn.q_proj.weight',
+    ]);
+    const want = referenceBA(B, A, d, 2, d, 1);
+    assertClose((await tv.readDeltaF32('model.encoder.layers.0.self_attn.q_proj.weight'))!, want, 1e-6, 'q');
+    assertClose((await tv.readDeltaF32('model.decoder.layers.0.self_attn.v_proj.weight'))!, want, 1e-6, 'v');
+  });
+});
+
 test('LoRA adapter: inconsistent or unsupported adapters are refused with typed errors', async () => {
   await withBase(async (dir, base) => {
     const d = 16;
