@@ -61,7 +61,7 @@ test('logMel() of digital silence is exactly -1.5 everywhere, for 80 and 128 mel
   }
 });
 
-test('logMel() keeps at most 8 log10 units of dynamic range and tops out at the window max', () => {
+test('logMel() keeps at most 8 log10 units of dynamic range (2 after scaling)', () => {
   fc.assert(
     fc.property(fc.float32Array({ minLength: 400, maxLength: 2000, min: -1, max: 1, noNaN: true }), (x) => {
       const mel = logMel(x, { nMels: 80, nFrames: 20 });
@@ -75,6 +75,33 @@ test('logMel() keeps at most 8 log10 units of dynamic range and tops out at the 
       assert.ok(hi - lo <= 2 + 1e-6, `range ${hi - lo}`);
     }),
     { numRuns: 25 },
+  );
+});
+
+test('logMel() of a pure tone peaks in a mel filter whose band contains the tone', () => {
+  // Band edges from the Slaney formula, written out here (not taken from melFilterBank()).
+  const hzToMel = (f: number): number =>
+    f < 1000 ? (3 * f) / 200 : 15 + Math.log(f / 1000) / (Math.log(6.4) / 27);
+  const melToHz = (m: number): number =>
+    m < 15 ? (200 * m) / 3 : 1000 * Math.exp((Math.log(6.4) / 27) * (m - 15));
+  fc.assert(
+    fc.property(
+      fc.double({ min: 150, max: 7600, noNaN: true }),
+      fc.constantFrom(80 as const, 128 as const),
+      (hz, nMels) => {
+        const x = new Float32Array(3200);
+        for (let i = 0; i < x.length; i++) x[i] = 0.5 * Math.sin((2 * Math.PI * hz * i) / 16000);
+        const mel = logMel(x, { nMels, nFrames: 20 });
+        let best = 0;
+        for (let m = 1; m < nMels; m++) if (mel.data[m * 20 + 10] > mel.data[best * 20 + 10]) best = m;
+        const step = hzToMel(8000) / (nMels + 1);
+        const lo = melToHz(best * step);
+        const hi = melToHz((best + 2) * step);
+        // One FFT bin (40 Hz) of slack: the Hann main lobe spreads the tone over ±2 bins.
+        assert.ok(hz > lo - 40 && hz < hi + 40, `${hz} Hz peaked in mel ${best} (${lo}..${hi} Hz)`);
+      },
+    ),
+    { numRuns: 40 },
   );
 });
 
