@@ -90,6 +90,11 @@ export class DeltaTaskVector implements TaskVectorSource {
     return new DeltaTaskVector(path, file);
   }
 
+  /** The file's `__metadata__` (e.g. a declared base digest written by {@link writeDeltaFile}'s caller). */
+  get metadata(): Readonly<Record<string, string>> {
+    return this.file.metadata;
+  }
+
   names(): readonly string[] {
     return this.#names;
   }
