@@ -1,5 +1,6 @@
 import { AppError } from '../shared/index.js';
 import type { DecodedAudio, DecodeLimits } from './decoded-audio.js';
+import { sniffContainer } from './container-sniffer.js';
 import { decodeRawPcm, type RawPcmOptions } from './pcm-decoder.js';
 import { decodeWav, isWav } from './wav-decoder.js';
 
@@ -12,9 +13,12 @@ import { decodeWav, isWav } from './wav-decoder.js';
 export function decodeAudio(bytes: Uint8Array, hint?: RawPcmOptions, limits?: DecodeLimits): DecodedAudio {
   if (isWav(bytes)) return decodeWav(bytes, limits ?? hint);
   if (hint === undefined) {
+    const container = sniffContainer(bytes);
     throw new AppError(
       'AUDIO_FORMAT_UNSUPPORTED',
-      'Cannot decode audio: not a RIFF/WAVE file and no raw PCM encoding was declared',
+      container === undefined
+        ? 'Cannot decode audio: not a RIFF/WAVE file and no raw PCM encoding was declared'
+        : `Cannot decode audio: ${container} is not supported (send WAV or raw PCM/G.711 with a declared encoding)`,
     );
   }
   return decodeRawPcm(bytes, limits === undefined ? hint : { ...hint, ...limits });

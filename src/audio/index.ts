@@ -9,6 +9,7 @@ export {
 export { decodeRawPcm, type RawPcmEncoding, type RawPcmOptions, type SampleEncoding } from './pcm-decoder.js';
 export { decodeWav, isWav } from './wav-decoder.js';
 export { decodeAudio } from './decode-audio.js';
+export { sniffContainer, type SniffedContainer } from './container-sniffer.js';
 export {
   StreamingAudioDecoder,
   type StreamFormat,
