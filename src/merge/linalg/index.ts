@@ -28,7 +28,8 @@ export {
 export {
   polarNewtonSchulz,
   MUON_QUINTIC,
-  NS_MAX_REFINE_STEPS,
+  POLAR_LIFT_FLOOR_REL,
+  optimalCubicStep,
   type PolarSchedule,
   type PolarOptions,
 } from './polar-newton-schulz.js';

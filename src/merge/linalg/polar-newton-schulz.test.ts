@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { LinalgBackend } from './linalg-backend.js';
-import { polarNewtonSchulz } from './polar-newton-schulz.js';
+import { optimalCubicStep, polarNewtonSchulz } from './polar-newton-schulz.js';
 import { polarSvd } from './polar-svd.js';
 import { matrixWithSpectrum, relativeError } from './test-matrices.js';
 
@@ -41,18 +41,27 @@ test("polarNewtonSchulz() 'muon5' is Muon's approximate factor, measurably away 
   assert.ok(err > 0.05 && err < 0.6, `muon5 error ${err}`);
 });
 
-test('polarNewtonSchulz() keeps null directions at zero and maps orthonormal input to itself', async () => {
-  const { a, u, vt } = matrixWithSpectrum(30, 20, [3, 2, 1], 9);
-  const got = await polarNewtonSchulz(backend, a);
-  // Exact partial isometry U·Vt on the rank-3 range.
-  const want = new Float32Array(30 * 20);
-  for (let i = 0; i < 30; i++)
-    for (let j = 0; j < 20; j++)
-      for (let k = 0; k < 3; k++) want[i * 20 + j] += u.data[i * 3 + k] * vt.data[k * 20 + j];
-  // float32 rounding leaves ≈1e-7·σ₁ noise in the null space, which the iteration partly lifts.
-  assert.ok(relativeError(got.data, want) < 1e-3);
+test('polarNewtonSchulz() keeps exactly-zero directions at zero and maps orthonormal input to itself', async () => {
+  // Rank 3 by construction with exact zeros (as TSV-M's dropped triplets): columns 3.. are zero.
+  const { a: core, u } = matrixWithSpectrum(30, 3, [3, 2, 1], 9);
+  const x = { data: new Float32Array(30 * 8), rows: 30, cols: 8 };
+  for (let i = 0; i < 30; i++) for (let j = 0; j < 3; j++) x.data[i * 8 + j] = core.data[i * 3 + j];
+  const got = await polarNewtonSchulz(backend, x);
+  for (let i = 0; i < 30; i++) for (let j = 3; j < 8; j++) assert.equal(got.data[i * 8 + j], 0);
+  assert.ok(relativeError(got.data, polarSvd(x).data) < 1e-5);
   const q = await polarNewtonSchulz(backend, u);
   assert.ok(relativeError(q.data, u.data) < 1e-5);
   const zero = await polarNewtonSchulz(backend, { data: new Float32Array(6), rows: 2, cols: 3 });
-  assert.ok(zero.data.every((x) => x === 0));
+  assert.ok(zero.data.every((v) => v === 0));
+});
+
+test('optimalCubicStep() equioscillates: p(ℓ) = p(1) = 1 − E and max p = 1', () => {
+  for (const l of [1e-6, 1e-3, 0.1, 0.5, 0.9]) {
+    const { a, b, next } = optimalCubicStep(l);
+    const p = (t: number): number => a * t + b * t ** 3;
+    assert.ok(Math.abs(p(l) - next) < 1e-12 && Math.abs(p(1) - next) < 1e-12);
+    let max = 0;
+    for (let t = l; t <= 1; t += (1 - l) / 1000) max = Math.max(max, p(t));
+    assert.ok(Math.abs(max - 1) < 1e-5 && next > l);
+  }
 });

@@ -1,13 +1,17 @@
 /**
  * Polar factor (nearest matrix with orthonormal rows/columns, the orthogonal-Procrustes solution
- * U·Vᵀ of X = U·Σ·Vᵀ) by Newton–Schulz iterations — only matrix products, all on the backend.
+ * U·Vᵀ of X = U·Σ·Vᵀ) by Newton–Schulz-type iterations — only matrix products, all on the backend.
  *
  * Schedules:
- * - `'exact'` (default): pre-scale by a power-iteration estimate of ‖X‖₂, five growth steps of
- *   Muon's quintic (which lifts small singular values ×3.44 per step), then the classic quintic
- *   x·(15 − 10x² + 3x⁴)/8 (Higham, "Functions of Matrices" §8.3, order-3 convergence to 1) until
- *   the iterate stops changing. Matches the SVD polar factor to float32 accuracy for
- *   σ_min/σ_max ≳ 1e-4; null directions (σ = 0) stay zero.
+ * - `'exact'` (default): a fixed sequence of minimax-optimal odd cubics p(t) = a·t + b·t³ for the
+ *   current singular-value interval [ℓ, 1] (the degree-3 case of Polar Express, Amsel, Persson,
+ *   Musco & Gower 2025, arXiv:2505.16932), ending in the classic Newton–Schulz cubic
+ *   (3t − t³)/2 (Higham, "Functions of Matrices" §8.3), cushioned at ℓ = 0.1 for float32 stability. X is first divided by a guaranteed upper
+ *   bound of ‖X‖₂ (min of ‖XᵀX‖_∞ and trace), and ℓ₀ is {@link POLAR_LIFT_FLOOR_REL} times a
+ *   power-iteration estimate of ‖X‖₂ over that bound, so every singular value above the floor
+ *   converges to 1 to float32 accuracy: the result equals the SVD polar factor within 1e-3
+ *   (relative Frobenius) whenever no singular value lies below the floor. Exactly-zero
+ *   directions (dropped null triplets) stay exactly zero.
  * - `'muon5'`: exactly Muon's `zeropower_via_newtonschulz5` in float32 — Frobenius pre-scaling and
  *   five steps of (a, b, c) = (3.4445, −4.7750, 2.0315) (KellerJordan/Muon `muon.py`), the
  *   BoostedTSV-M paper's setting (arXiv:2603.05354). Its singular values end in ≈ [0.7, 1.2], so
@@ -15,6 +19,7 @@
  */
 import type { LinalgBackend } from './linalg-backend.js';
 import { frobeniusNorm, type Matrix } from './matrix.js';
+import { NULL_SINGULAR_VALUE_REL_TOL } from './randomized-svd.js';
 
 /** Newton–Schulz schedule; see the module comment. */
 export type PolarSchedule = 'exact' | 'muon5';
@@ -22,26 +27,41 @@ export type PolarSchedule = 'exact' | 'muon5';
 /** Options of {@link polarNewtonSchulz}. */
 export interface PolarOptions {
   readonly schedule?: PolarSchedule;
-  /** Upper bound on classic steps of the `'exact'` schedule; default {@link NS_MAX_REFINE_STEPS}. */
-  readonly maxSteps?: number;
+  /** Singular values below this fraction of ‖X‖₂ are not guaranteed to converge (default {@link POLAR_LIFT_FLOOR_REL}). */
+  readonly liftFloorRel?: number;
 }
 
 /** Muon's quintic coefficients (KellerJordan/Muon, `zeropower_via_newtonschulz5`). */
 export const MUON_QUINTIC: readonly [number, number, number] = [3.4445, -4.775, 2.0315];
-/** Classic quintic Newton–Schulz x(15 − 10x² + 3x⁴)/8: p(1) = 1, p′(1) = p″(1) = 0. */
-const CLASSIC_QUINTIC: readonly [number, number, number] = [15 / 8, -10 / 8, 3 / 8];
-/** Muon's growth steps in the `'exact'` schedule: 3.44⁵ ≈ 480 lifts σ/σ_max ≥ 1e-3 above 0.4. */
-const NS_GROWTH_STEPS = 5;
-/** Upper bound on refinement steps (each ≥ ×1.8 on small σ; 20 covers σ/σ_max ≈ 1e-6). */
-export const NS_MAX_REFINE_STEPS = 20;
-/** Stop when ‖X_{j+1} − X_j‖_F ≤ this·‖X_j‖_F: float32 rounding floor ≈ 1e-7·√(dims). */
-const NS_CONVERGED_REL_CHANGE = 2e-6;
-/** Power-iteration steps for the ‖X‖₂ estimate; underestimates are absorbed by the safety margin. */
-const SPECTRAL_POWER_STEPS = 24;
-/** Margin over the estimated ‖X‖₂: Muon's quintic is stable for σ ≤ ≈1.25 after scaling. */
-const SPECTRAL_SAFETY = 1.05;
+/**
+ * Default lift floor: the randomized SVD's null threshold, so "null" means the same below both.
+ * For a random square 1280×1280 input, the expected number of singular values under it is ≈ 0.2.
+ */
+export const POLAR_LIFT_FLOOR_REL = NULL_SINGULAR_VALUE_REL_TOL;
+/** Lowest ℓ a step is designed for (Polar Express's "cushion"): keeps p(1) ≥ 0.24, costs one step from 1e-4. */
+const POLAR_CUSHION = 0.1;
+/** The schedule ends once ℓ ≥ 1 − this (below float32 resolution of 1). */
+const POLAR_CONVERGED_GAP = 1e-7;
+/** Power-iteration steps for the ‖X‖₂ estimate that sets ℓ₀ (an underestimate only costs one step). */
+const SPECTRAL_POWER_STEPS = 16;
 /** Muon adds this to the Frobenius norm before dividing. */
 const MUON_NORM_EPS = 1e-7;
+
+/**
+ * Coefficients (a, b) of the minimax odd cubic approximating 1 on [ℓ, 1], normalized so its
+ * maximum is 1; returns the image interval's lower end ℓ′ too. Equioscillation at ℓ, t* and 1:
+ * p(ℓ) = p(1) = 1 − E, p(t*) = 1 + E with t*² = (1 + ℓ + ℓ²)/3.
+ */
+export function optimalCubicStep(l: number): { a: number; b: number; next: number } {
+  const s = 1 + l + l * l;
+  const tStar = Math.sqrt(s / 3);
+  let a = 2 / ((2 / 3) * tStar + (l + l * l) / s);
+  let b = -a / s;
+  const err = 1 - (a * l + b * l * l * l);
+  a /= 1 + err;
+  b /= 1 + err;
+  return { a, b, next: (1 - err) / (1 + err) };
+}
 
 /** The polar factor of `x` (same shape): orthonormal columns if tall, orthonormal rows if wide. */
 export async function polarNewtonSchulz(
@@ -53,36 +73,46 @@ export async function polarNewtonSchulz(
   const isTall = x.rows > x.cols;
   const fro = frobeniusNorm(x);
   if (fro === 0) return { data: new Float32Array(x.data.length), rows: x.rows, cols: x.cols };
-  let scale: number;
-  let gram: Matrix | undefined;
   if (schedule === 'muon5') {
-    scale = 1 / (fro + MUON_NORM_EPS);
-  } else {
-    gram = await smallGram(backend, x, isTall);
-    scale = 1 / (SPECTRAL_SAFETY * Math.sqrt(spectralRadiusEstimate(gram)));
+    const scale = 1 / (fro + MUON_NORM_EPS);
+    let cur: Matrix = { data: x.data.map((v) => v * scale), rows: x.rows, cols: x.cols };
+    for (let step = 0; step < 5; step++)
+      cur = await quinticStep(backend, cur, isTall, MUON_QUINTIC, undefined);
+    return cur;
   }
+  let gram: Matrix | undefined = await smallGram(backend, x, isTall);
+  const upper = Math.sqrt(gramUpperBound(gram)); // ≥ ‖X‖₂, guaranteed
+  const estimate = Math.sqrt(spectralRadiusEstimate(gram)); // ≤ ‖X‖₂, close to it
+  const scale = 1 / upper;
+  const s2 = scale * scale;
+  gram = { data: gram.data.map((v) => v * s2), rows: gram.rows, cols: gram.cols };
   let cur: Matrix = { data: x.data.map((v) => v * scale), rows: x.rows, cols: x.cols };
-  if (gram !== undefined) {
-    const s2 = scale * scale;
-    gram = { data: gram.data.map((v) => v * s2), rows: gram.rows, cols: gram.cols };
-  }
-  const growth = schedule === 'muon5' ? 5 : NS_GROWTH_STEPS;
-  for (let step = 0; step < growth; step++) {
-    cur = (await quinticStep(backend, cur, isTall, MUON_QUINTIC, gram)).next;
+  let l = Math.max(Number.MIN_VALUE, ((options.liftFloorRel ?? POLAR_LIFT_FLOOR_REL) * estimate) / upper);
+  while (l < 1 - POLAR_CONVERGED_GAP) {
+    // Cushioned: designing for ℓ below the cushion would map σ = 1 to ≈ 2.6ℓ, cancelling
+    // float32 digits in aX + bX·XᵀX; small σ still grow by ≈ 2.5× per step.
+    const { a, b } = optimalCubicStep(Math.max(l, POLAR_CUSHION));
+    cur = await cubicStep(backend, cur, isTall, a, b, gram);
     gram = undefined;
-  }
-  if (schedule === 'muon5') return cur;
-  const maxSteps = options.maxSteps ?? NS_MAX_REFINE_STEPS;
-  let previousChange = Infinity;
-  for (let step = 0; step < maxSteps; step++) {
-    const { next } = await quinticStep(backend, cur, isTall, CLASSIC_QUINTIC, undefined);
-    const change = relativeChange(next.data, cur.data);
-    cur = next;
-    // Converged, or stalled at the float32 rounding floor (the change no longer shrinks).
-    if (change <= NS_CONVERGED_REL_CHANGE || (change < 1e-4 && change >= previousChange)) break;
-    previousChange = change;
+    l = Math.min(a * l + b * l * l * l, a + b);
   }
   return cur;
+}
+
+/** X ← aX + b·X·(XᵀX) (tall) or aX + b·(XXᵀ)·X (wide). */
+async function cubicStep(
+  backend: LinalgBackend,
+  x: Matrix,
+  isTall: boolean,
+  a: number,
+  b: number,
+  knownGram: Matrix | undefined,
+): Promise<Matrix> {
+  const gram = knownGram ?? (await smallGram(backend, x, isTall));
+  const prod = isTall ? await backend.gemm(x, gram) : await backend.gemm(gram, x);
+  const out = prod.data;
+  for (let i = 0; i < out.length; i++) out[i] = a * x.data[i] + b * out[i];
+  return prod;
 }
 
 /** One step X ← aX + (bA + cA²)X (wide) or X(bA + cA²) (tall), A the Gram on the small side. */
@@ -92,7 +122,7 @@ async function quinticStep(
   isTall: boolean,
   [a, b, c]: readonly [number, number, number],
   knownGram: Matrix | undefined,
-): Promise<{ next: Matrix }> {
+): Promise<Matrix> {
   const gram = knownGram ?? (await smallGram(backend, x, isTall));
   const gram2 = await backend.gemm(gram, gram);
   const poly = new Float32Array(gram.data.length);
@@ -101,12 +131,27 @@ async function quinticStep(
   const prod = isTall ? await backend.gemm(x, polyM) : await backend.gemm(polyM, x);
   const out = prod.data;
   for (let i = 0; i < out.length; i++) out[i] += a * x.data[i];
-  return { next: prod };
+  return prod;
 }
 
 /** XᵀX (tall) or XXᵀ (wide): the Gram on the smaller side. */
 function smallGram(backend: LinalgBackend, x: Matrix, isTall: boolean): Promise<Matrix> {
   return isTall ? backend.gemm(x, x, { transA: true }) : backend.gemm(x, x, { transB: true });
+}
+
+/** Guaranteed upper bound of λ_max of a symmetric PSD matrix: min(‖G‖_∞, trace G). */
+function gramUpperBound(g: Matrix): number {
+  const n = g.rows;
+  let inf = 0;
+  let trace = 0;
+  for (let i = 0; i < n; i++) {
+    let row = 0;
+    for (let j = 0; j < n; j++) row += Math.abs(g.data[i * n + j]);
+    inf = Math.max(inf, row);
+    trace += g.data[i * n + i];
+  }
+  // float32 Gram entries carry relative rounding; a 1e-5 margin keeps the bound an upper bound.
+  return Math.min(inf, trace) * (1 + 1e-5);
 }
 
 /** Largest eigenvalue of a symmetric PSD matrix by power iteration (float64 vectors). */
@@ -135,15 +180,4 @@ function spectralRadiusEstimate(g: Matrix): number {
     v = w;
   }
   return lambda;
-}
-
-function relativeChange(next: Float32Array, cur: Float32Array): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < next.length; i++) {
-    const d = next[i] - cur[i];
-    diff += d * d;
-    norm += cur[i] * cur[i];
-  }
-  return norm === 0 ? 0 : Math.sqrt(diff / norm);
 }
