@@ -7,6 +7,7 @@ import {
   type SampleEncoding,
 } from './pcm-decoder.js';
 import { parseWavFormat } from './wav-decoder.js';
+import { sniffContainer } from './container-sniffer.js';
 
 /** Options of {@link StreamingAudioDecoder}. */
 export interface StreamingAudioDecoderOptions {
@@ -94,9 +95,12 @@ export class StreamingAudioDecoder {
     if (!(data.length >= SNIFF_BYTES && isPrefixOf(data.subarray(0, 4), RIFF) && ascii(data, 8) === 'WAVE')) {
       const raw = this.#raw;
       if (raw === undefined) {
+        const container = sniffContainer(data);
         throw new AppError(
           'AUDIO_FORMAT_UNSUPPORTED',
-          'Cannot decode audio stream: not RIFF/WAVE and no raw PCM encoding was declared',
+          container === undefined
+            ? 'Cannot decode audio stream: not RIFF/WAVE and no raw PCM encoding was declared'
+            : `Cannot decode audio stream: ${container} is not supported (send WAV or declared raw PCM/G.711)`,
         );
       }
       const channelCount = raw.channelCount ?? 1;
