@@ -131,6 +131,9 @@ export class LinalgBackend {
       const sessionOptions: ort.InferenceSession.SessionOptions = {
         executionProviders: [...(this.#options.executionProviders ?? ['cpu'])],
         graphOptimizationLevel: 'all',
+        // No busy-waiting between products: the TypeScript steps in between need the core, and
+        // the machine is shared (ORT's default spins intra-op threads after each run).
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
         ...(this.#options.intraOpThreadCount === undefined
           ? {}
           : { intraOpNumThreads: this.#options.intraOpThreadCount }),
