@@ -8,13 +8,16 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  bfloat16ToFloat32FastInto,
   digestTensor,
   dtypeByteSize,
+  float16ToFloat32TableInto,
+  float32ToFloat16FastInto,
   SafetensorsFile,
   writeSafetensors,
   type FloatDType,
 } from '../../src/checkpoint/index.js';
-import { float16ToFloat32Into } from '../../src/shared/index.js';
+import { bfloat16ToFloat32Into, float16ToFloat32Into, float32ToFloat16Into } from '../../src/shared/index.js';
 
 const SIZES_ELEMENTS = [1e3, 1e5, 1e7];
 const DTYPES: FloatDType[] = ['F32', 'F16', 'BF16'];
@@ -95,12 +98,38 @@ async function main(): Promise<void> {
         await file.close();
       }
     }
-    // The scalar shared decoder the table replaced, for the record (elements/s, in memory).
+    // In-memory codecs, ours against the shared scalar helpers they replace in the reader/writer,
+    // measured in the same run so the ratio survives a loaded machine (bound column = shared helper).
     const n = 1e7;
     const bits = new Uint16Array(n).map((_, i) => (i * 2654435761) & 0x7bff);
-    const out = new Float32Array(n);
-    const [scalarMs, scalarRuns] = await medianMs(async () => float16ToFloat32Into(out, bits)[n - 1]);
-    rows.push(row('f16 scalar decode (shared helper)', 'F16', n, scalarRuns, scalarMs, scalarMs));
+    const floats = new Float32Array(n).map((_, i) => Math.sin(i * 0.37) * 0.1);
+    const f32 = new Float32Array(n);
+    const u16 = new Uint16Array(n);
+    const codecs: [string, string, () => number, () => number][] = [
+      [
+        'decode (table vs shared)',
+        'F16',
+        () => float16ToFloat32TableInto(f32, bits)[n - 1],
+        () => float16ToFloat32Into(f32, bits)[n - 1],
+      ],
+      [
+        'decode (int32 shift vs shared)',
+        'BF16',
+        () => bfloat16ToFloat32FastInto(f32, bits)[n - 1],
+        () => bfloat16ToFloat32Into(f32, bits)[n - 1],
+      ],
+      [
+        'encode (fast vs shared)',
+        'F16',
+        () => float32ToFloat16FastInto(u16, floats)[n - 1],
+        () => float32ToFloat16Into(u16, floats)[n - 1],
+      ],
+    ];
+    for (const [op, dtype, ours, shared] of codecs) {
+      const [oursMs, runs] = await medianMs(async () => ours());
+      const [sharedMs] = await medianMs(async () => shared());
+      rows.push(row(op, dtype, n, runs, oursMs, sharedMs));
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

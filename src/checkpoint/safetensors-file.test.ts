@@ -226,3 +226,19 @@ test('readRawChunks() yields the same bytes as readRaw() for any chunk size', as
     }
   });
 });
+
+test('readF32() decodes large F16/BF16 tensors in place correctly (every element checked)', async () => {
+  await withTmp(async (dir) => {
+    const n = 100_003;
+    const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.731) * 2 ** ((i % 40) - 20));
+    for (const dtype of ['F16', 'BF16'] as const) {
+      const path = join(dir, `${dtype}.safetensors`);
+      await writeSafetensors(path, [{ name: 'w', dtype, shape: [n] }], () => values);
+      await using f = await SafetensorsFile.open(path);
+      const got = await f.readF32('w');
+      for (let i = 0; i < n; i++) {
+        if (got[i] !== expectedAfterRoundTrip(values[i], dtype)) assert.fail(`${dtype}[${i}]`);
+      }
+    }
+  });
+});

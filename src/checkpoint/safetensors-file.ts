@@ -1,4 +1,5 @@
-import { AppError, bfloat16ToFloat32Into } from '../shared/index.js';
+import { AppError } from '../shared/index.js';
+import { bfloat16ToFloat32FastInto } from './bfloat16-decode.js';
 import { float16ToFloat32TableInto } from './float16-table.js';
 import { openFileByteSource, type ByteSource } from './byte-source.js';
 import { isFloatDType } from './safetensors-dtype.js';
@@ -125,11 +126,17 @@ export class SafetensorsFile implements AsyncDisposable {
         `Cannot read tensor "${name}" of ${this.path} as float32: dtype ${info.dtype} is not F32, F16 or BF16`,
       );
     }
-    const raw = await this.readRaw(name);
-    if (info.dtype === 'F32') return new Float32Array(raw.buffer, 0, info.elementCount);
-    const bits = new Uint16Array(raw.buffer, 0, info.elementCount);
+    if (info.dtype === 'F32')
+      return new Float32Array((await this.readRaw(name)).buffer, 0, info.elementCount);
+    // Half precision: read the 2n raw bytes into the upper half of the 4n-byte output and decode
+    // forward in place. Element i is read (bytes 2n+2i…) before out[i] (bytes 4i…4i+3) is written,
+    // and every later raw element lies above 4i+3, so nothing is overwritten before it is read.
+    // One allocation instead of two: peak memory is the float32 result only.
+    this.#checkOpen();
     const out = new Float32Array(info.elementCount);
-    return info.dtype === 'F16' ? float16ToFloat32TableInto(out, bits) : bfloat16ToFloat32Into(out, bits);
+    await this.#readInto(new Uint8Array(out.buffer, info.byteLength, info.byteLength), info, 0);
+    const bits = new Uint16Array(out.buffer, info.byteLength, info.elementCount);
+    return info.dtype === 'F16' ? float16ToFloat32TableInto(out, bits) : bfloat16ToFloat32FastInto(out, bits);
   }
 
   /** Closes the file. Idempotent; reads after close throw `RESOURCE_CLOSED`. */
