@@ -5,6 +5,7 @@ import { jacobiSvd, LinalgBackend } from '../linalg/index.js';
 import { gaussianMatrix } from '../linalg/test-matrices.js';
 import type { TensorMergeInput } from './merge-method.js';
 import { createIsoC, IsoCParamsSchema } from './iso-c.js';
+import { runMergeMethodContract } from './merge-method-contract.js';
 
 const backend = new LinalgBackend({ ortMinMultiplyAdds: 0 });
 after(() => backend.close());
@@ -103,3 +104,5 @@ test('isoC averages non-matrix tensors and returns the base for scale 0', async 
   );
   assert.deepEqual(out2, base);
 });
+
+runMergeMethodContract(iso);

@@ -5,6 +5,7 @@ import { gemmTs, jacobiSvd, LinalgBackend, polarSvd, type Matrix } from '../lina
 import { gaussianMatrix, relativeError } from '../linalg/test-matrices.js';
 import type { TensorMergeInput } from './merge-method.js';
 import { createIsoCts, isoCtsDimensions, IsoCtsParamsSchema } from './iso-cts.js';
+import { runMergeMethodContract } from './merge-method-contract.js';
 
 const backend = new LinalgBackend({ ortMinMultiplyAdds: 0 });
 after(() => backend.close());
@@ -115,3 +116,5 @@ test('isoCts output has a flat spectrum', async () => {
   const s = jacobiSvd({ data: out, rows: 24, cols: 18 }).s;
   for (const x of s) assert.ok(Math.abs(x - s[0]) < 2e-3 * s[0]);
 });
+
+runMergeMethodContract(iso);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { karcher, KarcherParamsSchema } from './karcher.js';
+import { runMergeMethodContract } from './merge-method-contract.js';
 import type { TensorMergeInput } from './merge-method.js';
 
 function inputOf(base: Float32Array, deltas: Float32Array[]): TensorMergeInput {
@@ -61,3 +62,5 @@ test('karcher with one expert reproduces the fine-tuned tensor; zero task vector
   );
   assert.deepEqual(out, base);
 });
+
+runMergeMethodContract(karcher);

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { TensorMergeInput } from './merge-method.js';
 import { modelStock, ModelStockParamsSchema } from './model-stock.js';
+import { runMergeMethodContract } from './merge-method-contract.js';
 
 function inputOf(base: Float32Array, deltas: Float32Array[], shape: number[]): TensorMergeInput {
   return {
@@ -80,3 +81,5 @@ test('modelStock needs two experts and returns the base for zero task vectors', 
   );
   assert.deepEqual(out, base);
 });
+
+runMergeMethodContract(modelStock, { minExperts: 2 });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { TensorMergeInput } from './merge-method.js';
 import { multiSlerp, MultiSlerpParamsSchema } from './multi-slerp.js';
+import { runMergeMethodContract } from './merge-method-contract.js';
 
 function inputOf(base: Float32Array, deltas: Float32Array[], weights?: number[]): TensorMergeInput {
   return {
@@ -70,3 +71,5 @@ test('multiSlerp with one expert reproduces it; antipodal inputs fall back to li
     { code: 'MERGE_INPUT_INVALID' },
   );
 });
+
+runMergeMethodContract(multiSlerp);
