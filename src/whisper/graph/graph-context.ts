@@ -210,17 +210,15 @@ export class GraphContext {
     let scores = b.op('Mul', [b.op('MatMul', [qBnsh, kT]), b.scalar('scale', 1 / Math.sqrt(headDim))]);
     if (causalPast !== undefined) {
       // Query i sits at absolute position past + i and may see keys j <= past + i (ow TextDecoder.mask).
-      const qLen = b.op('Shape', [qBnsh], { start: 2, end: 3 });
-      const kLen = b.op('Shape', [kBnsh], { start: 2, end: 3 });
-      const zero = b.ints('zero', [0]);
-      const oneI = b.ints('one_i', [1]);
-      const qPos = b.op('Add', [
-        b.op('Range', [b.op('Squeeze', [zero]), b.op('Squeeze', [qLen]), b.op('Squeeze', [oneI])]),
-        b.op('Squeeze', [causalPast]),
-      ]);
-      const kPos = b.op('Range', [b.op('Squeeze', [zero]), b.op('Squeeze', [kLen]), b.op('Squeeze', [oneI])]);
+      const scalar = (x: string): string => b.op('Squeeze', [x]); // [1] → rank 0, as Range wants
+      const zero = b.constant('zero_scalar', BigInt64Array.of(0n), []);
+      const one = b.constant('one_scalar', BigInt64Array.of(1n), []);
+      const qLen = scalar(b.op('Shape', [qBnsh], { start: 2, end: 3 }));
+      const kLen = scalar(b.op('Shape', [kBnsh], { start: 2, end: 3 }));
+      const qPos = b.op('Add', [b.op('Range', [zero, qLen, one]), scalar(causalPast)]);
+      const kPos = b.op('Range', [zero, kLen, one]);
       const future = b.op('Greater', [
-        b.op('Unsqueeze', [kPos, zero]),
+        b.op('Unsqueeze', [kPos, b.ints('axis0', [0])]),
         b.op('Unsqueeze', [qPos, b.ints('axis1', [1])]),
       ]);
       scores = b.op('Where', [future, b.scalar('neg_inf', -Infinity), scores]);

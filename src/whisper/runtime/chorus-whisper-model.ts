@@ -168,13 +168,20 @@ export class ChorusWhisperModel implements WhisperModel {
   }
 
   #alignmentSession(): Promise<ort.InferenceSession> {
-    this.#alignmentDecoder ??= (async () => {
-      const graph = await buildDecoderGraph(this.config, this.options.weights, {
-        ...this.options,
-        alignmentHeads: this.config.alignmentHeads,
+    if (this.#alignmentDecoder === undefined) {
+      const building = (async () => {
+        const graph = await buildDecoderGraph(this.config, this.options.weights, {
+          ...this.options,
+          alignmentHeads: this.config.alignmentHeads,
+        });
+        return (await createOrtSession(graph, { ...this.options, device: this.device })).session;
+      })();
+      // A failed build is not cached: the next request retries.
+      building.catch(() => {
+        if (this.#alignmentDecoder === building) this.#alignmentDecoder = undefined;
       });
-      return (await createOrtSession(graph, { ...this.options, device: this.device })).session;
-    })();
+      this.#alignmentDecoder = building;
+    }
     return this.#alignmentDecoder;
   }
 
