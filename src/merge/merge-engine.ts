@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { AppError, firstNonFiniteIndex } from '../shared/index.js';
 import { inlineMergeExecutor, type MergeExecutor } from './merge-executor.js';
 import type { MergeInputs, PlannedTensor } from './merge-inputs.js';
 import { resolveExpertParams } from './merge-recipe.js';
@@ -49,12 +48,7 @@ function inputBytes(t: PlannedTensor, expertCount: number): number {
   return t.elementCount * 4 * (1 + expertCount);
 }
 
-function isAllZero(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
-  return true;
-}
-
-/** Reads θ_0 and every τ_t of one tensor, checking them for NaN/Inf. Absent task vectors are zeros. */
+/** Reads θ_0 and every τ_t of one tensor (absent task vectors are zeros); checks happen in the job. */
 async function readTensorInput(
   inputs: MergeInputs,
   t: PlannedTensor,
@@ -62,13 +56,10 @@ async function readTensorInput(
   expertParams: readonly Record<string, unknown>[],
 ): Promise<TensorMergeInput> {
   const base = await inputs.base.readF32(t.name);
-  assertFinite(base, t.name, inputs.recipe.base);
   const deltas: Float32Array[] = [];
   for (let e = 0; e < inputs.experts.length; e++) {
     if (t.expertIndices.includes(e)) {
-      const delta = await inputs.experts[e].readDelta(t.name, base);
-      assertFinite(delta, t.name, inputs.experts[e].path);
-      deltas.push(delta);
+      deltas.push(await inputs.experts[e].readDelta(t.name, base));
     } else {
       deltas.push(new Float32Array(t.elementCount));
     }
@@ -84,15 +75,6 @@ async function readTensorInput(
     seed: t.seed,
     isSvdExcluded: t.isSvdExcluded,
   };
-}
-
-function assertFinite(a: Float32Array, name: string, where: string): void {
-  const i = firstNonFiniteIndex(a);
-  if (i >= 0)
-    throw new AppError(
-      'MERGE_INPUT_INVALID',
-      `Cannot merge tensor ${name} of ${where}: element ${i} is ${a[i]}`,
-    );
 }
 
 /**
@@ -145,23 +127,13 @@ export async function* streamMergedTensors(
   const started = performance.now();
   const mergeOne = async (t: PlannedTensor): Promise<MergedTensor> => {
     const input = await readTensorInput(inputs, t, weights, expertParams);
-    if (input.deltas.every(isAllZero)) {
-      return { name: t.name, shape: t.shape, data: input.base, aliases: t.aliases, isPassThrough: true };
-    }
-    const data = await executor.mergeTensor({
+    const { data, isPassThrough } = await executor.mergeTensor({
       method: recipe.method,
       params: recipe.parameters,
       stats,
       input,
     });
-    const bad = firstNonFiniteIndex(data);
-    if (bad >= 0) {
-      throw new AppError(
-        'INTERNAL',
-        `Cannot merge tensor ${t.name}: method ${recipe.method} produced ${data[bad]} at ${bad}`,
-      );
-    }
-    return { name: t.name, shape: t.shape, data, aliases: t.aliases, isPassThrough: false };
+    return { name: t.name, shape: t.shape, data, aliases: t.aliases, isPassThrough };
   };
   const inFlight: Promise<MergedTensor>[] = [];
   let next = 0;

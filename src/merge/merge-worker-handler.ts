@@ -26,14 +26,17 @@ export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<H
     try {
       switch (request.type) {
         case 'merge': {
-          const out = await runTensorMergeJob({
+          const { data, isPassThrough } = await runTensorMergeJob({
             method: request.method,
             params: request.params,
             stats: request.stats,
             input: fromWire(request.input),
           });
-          const result = out.buffer as ArrayBuffer;
-          return { reply: { type: 'merged', jobId: request.jobId, result }, transfer: [result] };
+          const result = data.buffer as ArrayBuffer;
+          return {
+            reply: { type: 'merged', jobId: request.jobId, result, isPassThrough },
+            transfer: [result],
+          };
         }
         case 'collect-begin': {
           const method = findMergeMethod(request.method);

@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../shared/index.js';
-import type { MergeExecutor, TensorMergeJob } from './merge-executor.js';
+import type { MergeExecutor, TensorMergeJob, TensorMergeResult } from './merge-executor.js';
 import { toWire, type MergeReply, type MergeRequest } from './merge.messages.js';
 import type { TensorMergeInput } from './methods/merge-method.js';
 
@@ -89,7 +89,7 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
   }
 
   /** @throws AppError `RESOURCE_CLOSED` after `close()`, the method's error code on failure. */
-  async mergeTensor(job: TensorMergeJob): Promise<Float32Array> {
+  async mergeTensor(job: TensorMergeJob): Promise<TensorMergeResult> {
     const { wire, transfer } = toWire(job.input);
     const reply = await this.#submit(
       { type: 'merge', jobId: 0, method: job.method, params: job.params, stats: job.stats, input: wire },
@@ -97,7 +97,7 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
     );
     if (reply.type !== 'merged')
       throw new AppError('INTERNAL', `Cannot merge ${job.input.name}: unexpected reply ${reply.type}`);
-    return new Float32Array(reply.result);
+    return { data: new Float32Array(reply.result), isPassThrough: reply.isPassThrough };
   }
 
   /** Runs the first pass on one worker (inputs are transferred one at a time). */

@@ -27,7 +27,7 @@ export type MergeRequest =
 
 /** Replies from a worker; every request gets exactly one. */
 export type MergeReply =
-  | { type: 'merged'; jobId: number; result: ArrayBuffer }
+  | { type: 'merged'; jobId: number; result: ArrayBuffer; isPassThrough: boolean }
   | { type: 'ack'; jobId: number }
   | { type: 'collected'; jobId: number; stats: unknown }
   | { type: 'failed'; jobId: number; code: ErrorCode; message: string };
