@@ -139,6 +139,22 @@ await measure(
   undefined,
   'torch.linalg.svd reference (T+2 full SVDs, torch 1.13, 1 thread, same machine unloaded): ≈ 6 × 1.1 s',
 );
+await measure(
+  `tsv_m ${M}x${N} T=${T} polar newton-schulz-gram`,
+  async () => {
+    await tsv.mergeTensorInto(out, input, TsvMParamsSchema.parse({ polar: 'newton-schulz-gram' }), undefined);
+    return out[0];
+  },
+  2,
+);
+await measure(
+  `tsv_m ${M}x${N} T=${T} polar muon5`,
+  async () => {
+    await tsv.mergeTensorInto(out, input, TsvMParamsSchema.parse({ polar: 'muon5' }), undefined);
+    return out[0];
+  },
+  2,
+);
 const boosted = createBoostedTsvM(backend);
 await measure(
   `boosted_tsv_m ${M}x${N} T=${T} (sigma energy, before truncation)`,

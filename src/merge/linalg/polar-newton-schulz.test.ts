@@ -65,3 +65,27 @@ test('optimalCubicStep() equioscillates: p(ℓ) = p(1) = 1 − E and max p = 1',
     assert.ok(Math.abs(max - 1) < 1e-5 && next > l);
   }
 });
+
+test("polarNewtonSchulz() form 'gram' matches the SVD polar factor on well-conditioned wide and tall inputs", async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 4, max: 40 }),
+      fc.integer({ min: 2, max: 4 }),
+      fc.boolean(),
+      fc.double({ min: 0, max: 2, noNaN: true }), // log10 condition number ≤ 2
+      fc.integer({ min: 0, max: 2 ** 30 }),
+      async (k, aspect, isTall, logCond, seed) => {
+        const s = Array.from({ length: k }, (_, i) => 10 ** ((-logCond * i) / Math.max(1, k - 1)));
+        const { a } = isTall
+          ? matrixWithSpectrum(k * aspect, k, s, seed)
+          : matrixWithSpectrum(k, k * aspect, s, seed);
+        const got = await polarNewtonSchulz(backend, a, { form: 'gram' });
+        assert.ok(
+          relativeError(got.data, polarSvd(a).data) < 1e-4,
+          `error ${relativeError(got.data, polarSvd(a).data)}`,
+        );
+      },
+    ),
+    { numRuns: 15 },
+  );
+});

@@ -41,7 +41,7 @@ export const BoostedTsvMParamsSchema = z.strictObject({
   boost: z.enum(['before-truncation', 'after-truncation']).default('before-truncation'),
   /** Fraction of each task's spectrum kept; default 1/T as in TSV-M. */
   rankFraction: z.number().gt(0).max(1).optional(),
-  polar: z.enum(['newton-schulz', 'muon5', 'svd']).default('newton-schulz'),
+  polar: z.enum(['newton-schulz', 'newton-schulz-gram', 'muon5', 'svd']).default('newton-schulz'),
   ...SvdSettingsShape,
 });
 export type BoostedTsvMParams = z.infer<typeof BoostedTsvMParamsSchema>;

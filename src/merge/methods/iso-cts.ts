@@ -30,7 +30,7 @@ export const IsoCtsParamsSchema = z.strictObject({
   scale: z.number().finite().default(1),
   /** f, the common subspace's share of the rank (`common_space_fraction: 0.8` in the reference). */
   commonSpaceFraction: z.number().min(0).max(1).default(0.8),
-  polar: z.enum(['newton-schulz', 'muon5', 'svd']).default('newton-schulz'),
+  polar: z.enum(['newton-schulz', 'newton-schulz-gram', 'muon5', 'svd']).default('newton-schulz'),
   ...SvdSettingsShape,
 });
 export type IsoCtsParams = z.infer<typeof IsoCtsParamsSchema>;

@@ -43,7 +43,7 @@ export const TsvMParamsSchema = z.strictObject({
   /** Fraction of each task's spectrum kept; default 1/T (`sv_reduction = 1/len(DATASETS)`). */
   rankFraction: z.number().gt(0).max(1).optional(),
   /** Polar factor of U_cat / V_cat (see `PolarMethod`). */
-  polar: z.enum(['newton-schulz', 'muon5', 'svd']).default('newton-schulz'),
+  polar: z.enum(['newton-schulz', 'newton-schulz-gram', 'muon5', 'svd']).default('newton-schulz'),
   ...SvdSettingsShape,
 });
 export type TsvMParams = z.infer<typeof TsvMParamsSchema>;
