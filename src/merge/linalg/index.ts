@@ -38,3 +38,4 @@ export { combineTaskVectorsInto, sumTaskVectors, areAllZero } from './task-vecto
 export { keepTopMagnitudeInPlace } from './keep-top-magnitude.js';
 export { isSvdMatrix, weightTaskVectors, type SvdEligibilityInput } from './svd-eligibility.js';
 export { polarFactor, type PolarMethod } from './polar-factor.js';
+export { nuclearNorm } from './nuclear-norm.js';

@@ -19,12 +19,10 @@ import {
   areAllZero,
   frobeniusNorm,
   isSvdMatrix,
-  jacobiSvd,
-  polarNewtonSchulz,
+  nuclearNorm,
   sharedLinalgBackend,
   truncatedSvd,
   weightTaskVectors,
-  EXACT_SVD_MAX_WORK,
   type Matrix,
   type Svd,
 } from '../linalg/index.js';
@@ -74,7 +72,7 @@ export function boostSpectrum(
   return s;
 }
 
-/** Energy of the whole spectrum of `a`: ‖a‖_F² or the nuclear norm = ⟨polar(a), a⟩. */
+/** Energy of the whole spectrum of `a`: ‖a‖_F² (σ²) or the nuclear norm Σσ. */
 async function spectrumEnergy(
   backend: LinalgBackend,
   a: Matrix,
@@ -84,14 +82,7 @@ async function spectrumEnergy(
     const f = frobeniusNorm(a);
     return f * f;
   }
-  const r = Math.min(a.rows, a.cols);
-  if (Math.max(a.rows, a.cols) * r * r <= EXACT_SVD_MAX_WORK) {
-    return jacobiSvd(a).s.reduce((sum, x) => sum + x, 0);
-  }
-  const p = await polarNewtonSchulz(backend, a);
-  let dot = 0;
-  for (let i = 0; i < a.data.length; i++) dot += p.data[i] * a.data[i];
-  return dot;
+  return nuclearNorm(backend, a);
 }
 
 /** BoostedTSV-M with an injected linear-algebra backend. */
