@@ -1,4 +1,4 @@
-import { logSoftmaxInto } from './log-softmax.js';
+import { logSumExp } from './log-softmax.js';
 import type { DecodedCandidate, TokenDecoder, TokenDecoderUpdate } from './token-decoder.js';
 
 /**
@@ -15,7 +15,6 @@ export class BeamSearchDecoder implements TokenDecoder {
   readonly #maxCandidates: number;
   readonly #finished = new Map<string, { tokens: number[]; sumLogprob: number }>();
   #sumLogprobs: Float64Array;
-  #scratch = new Float32Array(0);
 
   /** @param patience openai `patience` (default 1.0): finished candidates to wait for = round(beamSize · patience). */
   constructor(beamSize: number, eot: number, patience = 1) {
@@ -27,17 +26,18 @@ export class BeamSearchDecoder implements TokenDecoder {
 
   update(rows: number[][], logits: Float32Array, vocabSize: number): TokenDecoderUpdate {
     if (rows.length !== this.#beamSize) throw new RangeError(`beam search needs ${this.#beamSize} rows`);
-    if (this.#scratch.length !== vocabSize) this.#scratch = new Float32Array(vocabSize);
     const k = this.#beamSize + 1;
     const candidates = new Map<string, { tokens: number[]; score: number; source: number }>();
     for (let j = 0; j < rows.length; j++) {
-      const logprobs = logSoftmaxInto(this.#scratch, logits.subarray(j * vocabSize, (j + 1) * vocabSize));
+      // log-softmax is a shift: rank raw logits, subtract the log-partition only for the k picked.
+      const row = logits.subarray(j * vocabSize, (j + 1) * vocabSize);
+      const lse = logSumExp(row);
       const prefix = rows[j];
-      for (const token of topK(logprobs, k)) {
+      for (const token of topK(row, k)) {
         const tokens = [...prefix, token];
         candidates.set(tokens.join(','), {
           tokens,
-          score: this.#sumLogprobs[j] + logprobs[token],
+          score: this.#sumLogprobs[j] + (row[token] - lse),
           source: j,
         });
       }

@@ -1,4 +1,4 @@
-import { argmax, logSoftmaxInto } from './log-softmax.js';
+import { argmax, logSumExp } from './log-softmax.js';
 import type { DecodedCandidate, TokenDecoder, TokenDecoderUpdate } from './token-decoder.js';
 
 /**
@@ -33,7 +33,7 @@ export class GreedyDecoder implements TokenDecoder {
       if (!ended) {
         const l = logits.subarray(r * vocabSize, (r + 1) * vocabSize);
         next = this.#temperature === 0 ? argmax(l) : this.#sample(l);
-        this.#sumLogprobs[r] += logSoftmaxInto(this.#scratch, l)[next];
+        this.#sumLogprobs[r] += l[next] - logSumExp(l);
       }
       row.push(next);
       if (next !== this.#eot) completed = false;
