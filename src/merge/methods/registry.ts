@@ -12,6 +12,7 @@ import { dellaMethod } from './della.js';
 import { linearMethod } from './linear.js';
 import { lors } from './lors.js';
 import type { MergeMethod } from './merge-method.js';
+import { pcbGlobalMethod } from './pcb-global.js';
 import { pcbMethod } from './pcb.js';
 import { sceMethod } from './sce.js';
 import { subspaceBoosting } from './subspace-boosting.js';
@@ -36,6 +37,7 @@ export const MERGE_METHODS: readonly AnyMergeMethod[] = [
   breadcrumbsMethod,
   dellaMethod,
   pcbMethod,
+  pcbGlobalMethod,
   sceMethod,
   consensusMethod,
   tallMaskMethod,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeTensorMergeInput, runMethodOnTensor } from './merge-method-contract.js';
-import { pcbMethod } from './pcb.js';
 import { sceMethod } from './sce.js';
 
 test('sce weights tasks by their mean square and erases minority signs', async () => {
@@ -28,27 +27,4 @@ test('sce select_topk keeps only the highest-variance positions', async () => {
   assert.equal(out[0], 5); // not selected (zero variance)
   assert.equal(out[2], 5); // nnz(var) = 2, k = 1: only index 1 survives
   assert.notEqual(out[1], 5);
-});
-
-test('pcb with two identical task vectors reproduces them where they survive the ratio', async () => {
-  const n = 100;
-  const delta = new Float32Array(n);
-  for (let i = 0; i < n; i++) delta[i] = (i + 1) / n;
-  const input = makeTensorMergeInput({ shape: [n], base: new Float32Array(n), deltas: [delta, delta] });
-  const out = await runMethodOnTensor(
-    pcbMethod,
-    input,
-    pcbMethod.paramsSchema.parse({ ratio: 0.1, lambda: 1, clip_ratio: 0 }),
-  );
-  // The balance score grows with |x|, so only the top 10 % (above the 0.9 quantile) get a non-zero scale;
-  // there the weighted mean of identical vectors is the vector itself.
-  let nonZero = 0;
-  for (let i = 0; i < n; i++) {
-    if (out[i] !== 0) {
-      nonZero++;
-      assert.ok(i >= 89, `index ${i} survived`);
-      assert.ok(Math.abs(out[i] - delta[i]) < 1e-6);
-    }
-  }
-  assert.ok(nonZero >= 9 && nonZero <= 10, `${nonZero}`);
 });
