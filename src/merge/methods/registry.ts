@@ -9,9 +9,14 @@ import { consensusMethod } from './consensus.js';
 import { dareLinearMethod } from './dare-linear.js';
 import { dareTiesMethod } from './dare-ties.js';
 import { dellaMethod } from './della.js';
+import { isoCts } from './iso-cts.js';
+import { isoC } from './iso-c.js';
+import { karcher } from './karcher.js';
 import { linearMethod } from './linear.js';
 import { lors } from './lors.js';
 import type { MergeMethod } from './merge-method.js';
+import { modelStock } from './model-stock.js';
+import { multiSlerp } from './multi-slerp.js';
 import { pcbGlobalMethod } from './pcb-global.js';
 import { pcbMethod } from './pcb.js';
 import { sceMethod } from './sce.js';
@@ -29,6 +34,9 @@ export type AnyMergeMethod = MergeMethod<any, any>;
 /** All registered methods, by recipe name. */
 export const MERGE_METHODS: readonly AnyMergeMethod[] = [
   linearMethod,
+  modelStock,
+  karcher,
+  multiSlerp,
   taskArithmeticMethod,
   tiesMethod,
   tiesGlobalMethod,
@@ -45,6 +53,8 @@ export const MERGE_METHODS: readonly AnyMergeMethod[] = [
   boostedTsvM,
   lors,
   subspaceBoosting,
+  isoC,
+  isoCts,
 ];
 
 /** The recipe names of all registered methods. */
