@@ -118,17 +118,24 @@ async function loadChorus(config: WhisperConfig): Promise<Peer & { encodeOnce():
   };
 }
 
-async function loadTransformersJs(config: WhisperConfig, dir: string, name: string): Promise<Peer> {
+/** `spinning`: ORT's default intra-op spin-waiting (transformers.js out of the box); otherwise
+ *  chorus's setting (off). */
+async function loadTransformersJs(
+  config: WhisperConfig,
+  dir: string,
+  name: string,
+  spinning: boolean,
+): Promise<Peer> {
   env.allowRemoteModels = false;
   env.localModelPath = `${dir}/`;
   const model = await AutoModelForSpeechSeq2Seq.from_pretrained(name, {
     dtype: 'fp32',
     device: 'cpu',
-    // Same threading as chorus: THREADS intra-op threads, no spin-waiting (chorus's default).
+    // THREADS intra-op threads like chorus; spin-waiting as chorus (off) or ORT's default (on).
     session_options: {
       intraOpNumThreads: THREADS,
       interOpNumThreads: 1,
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      ...(spinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     },
   });
   const tokens: number[][] = [];
@@ -180,10 +187,11 @@ try {
     await exportOptimum(randomWhisperWeights(config), config, join(dir, size));
     const flops = encoderFlops(config);
     const chorus = await loadChorus(config);
-    const tjs = await loadTransformersJs(config, dir, size);
+    const tjs = await loadTransformersJs(config, dir, size, false);
+    const tjsDefault = await loadTransformersJs(config, dir, size, true);
     const enc = await bestOf(RUNS + 1, () => chorus.encodeOnce());
     for (const batched of [false, true]) {
-      const [c, t] = await interleaved([chorus, tjs], batched);
+      const [c, t, td] = await interleaved([chorus, tjs, tjsDefault], batched);
       const row = {
         size,
         windows: batched ? 'batched' : 'sequential',
@@ -195,6 +203,10 @@ try {
         transformersJsCpuMs: t.cpuMs,
         chorusOverTransformersJsWall: c.wallMs / t.wallMs,
         chorusOverTransformersJsCpu: c.cpuMs / t.cpuMs,
+        // transformers.js out of the box (ORT's default spin-waiting), same thread count
+        transformersJsDefaultWallMs: td.wallMs,
+        transformersJsDefaultCpuMs: td.cpuMs,
+        chorusOverTransformersJsDefaultWall: c.wallMs / td.wallMs,
         chorusEncoderWallMs: enc.wallMs,
         chorusEncoderCpuMs: enc.cpuMs,
         encoderGflop: flops / 1e9,
@@ -210,10 +222,11 @@ try {
     }
     await chorus.close();
     await tjs.close();
+    await tjsDefault.close();
   }
   console.log(
     writeBenchResult('transcribe', THREADS, {
-      note: `best of ${RUNS} after a warm-up, chorus and transformers.js runs alternating; ${WINDOWS} windows × (encode + ${PROMPT.length}-token prompt + ${NEW_TOKENS} greedy tokens), windows decoded one after another ("sequential") or as one batch ("batched", both sides); transformers.js runs chorus's optimum export of the same random weights (plain ONNX ops, as optimum exports) with the same ORT threading (THREADS intra-op threads, spinning off); machine shared with other jobs, run at nice 10: CPU-time ratios are the less disturbed ones. Goal: chorusOverTransformersJsWall ≤ 0.5.`,
+      note: `best of ${RUNS} after a warm-up, chorus and transformers.js runs alternating; ${WINDOWS} windows × (encode + ${PROMPT.length}-token prompt + ${NEW_TOKENS} greedy tokens), windows decoded one after another ("sequential") or as one batch ("batched", both sides); transformers.js runs chorus's optimum export of the same random weights (plain ONNX ops, as optimum exports) with the same ORT threading (THREADS intra-op threads, spinning off) and, in the *Default* columns, with ORT's default spin-waiting (transformers.js out of the box); machine shared with other jobs, run at nice 10: CPU-time ratios are the less disturbed ones. Goal: chorusOverTransformersJsWall ≤ 0.5.`,
       matmulGflops: matmul,
       rows,
     }),
