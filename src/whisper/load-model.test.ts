@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { writeSyntheticWhisperCheckpoint } from '../checkpoint/index.js';
+import { exportOptimum } from './graph/export-optimum.js';
+import { parseWhisperConfig } from './parse-whisper-config.js';
 import { openWhisperModel } from './load-model.js';
 import { transcribe } from './transcribe.js';
 
@@ -52,6 +54,23 @@ test('openWhisperModel() loads a synthetic checkpoint folder that transcribe() c
       assert.ok(seg.start >= 0 && seg.end <= 3.02 && seg.start <= seg.end, `${seg.start}..${seg.end}`);
       assert.ok(Number.isFinite(seg.avgLogprob) && seg.noSpeechProb >= 0 && seg.noSpeechProb <= 1);
     }
+  } finally {
+    await model.close();
+  }
+});
+
+test('openWhisperModel() also opens an optimum/transformers.js export folder', async () => {
+  const config = parseWhisperConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')));
+  const out = join(scratch, 'optimum');
+  await exportOptimum(dir, config, out);
+  const { model, tokenizer } = await openWhisperModel(out, { intraOpThreads: 1 });
+  try {
+    const r = await transcribe(model, tokenizer, new Float32Array(16_000), {
+      language: 'en',
+      temperature: 0,
+      maxNewTokens: 4,
+    });
+    assert.equal(r.durationSec, 1);
   } finally {
     await model.close();
   }

@@ -1,6 +1,10 @@
+import { access, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { HfCheckpoint } from '../checkpoint/index.js';
+import { AppError } from '../shared/index.js';
 import { parseWhisperConfig } from './parse-whisper-config.js';
 import { loadWhisperModel } from './runtime/chorus-whisper-model.js';
+import { loadOptimumModel } from './runtime/optimum-whisper-model.js';
 import type { RuntimeLogger, WhisperDevice } from './runtime/create-ort-session.js';
 import { loadHfTokenizer } from './tokenizer/load-whisper-tokenizer.js';
 import type { WhisperTokenizer } from './tokenizer/whisper-tokenizer.js';
@@ -33,7 +37,8 @@ export interface OpenedWhisperModel {
  * Opens a Hugging Face Whisper checkpoint folder: validates it, parses the configs, loads the
  * tokenizer files, builds the ONNX graphs and sessions. The checkpoint stays open while the model
  * lives (the runtime builds the alignment-head decoder lazily from it); closing the returned
- * model closes both.
+ * model closes both. A folder without safetensors weights but with an optimum/transformers.js
+ * export (`onnx/encoder_model.onnx` + `onnx/decoder_model_merged.onnx`) runs those graphs instead.
  * @throws AppError MODEL_NOT_FOUND (no folder), CHECKPOINT_INVALID (configs, weights),
  *   TOKENIZER_INVALID (missing or corrupt tokenizer files), RUNTIME_UNAVAILABLE (device).
  */
@@ -41,6 +46,7 @@ export async function openWhisperModel(
   dir: string,
   options: OpenWhisperModelOptions = {},
 ): Promise<OpenedWhisperModel> {
+  if (await isOptimumExport(dir)) return openOptimumFolder(dir, options);
   const checkpoint = await HfCheckpoint.open(dir);
   let opened = false;
   try {
@@ -63,6 +69,52 @@ export async function openWhisperModel(
   } finally {
     if (!opened) await checkpoint.close();
   }
+}
+
+async function isOptimumExport(dir: string): Promise<boolean> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return false; // HfCheckpoint.open reports the missing folder
+  }
+  if (names.some((n) => n.endsWith('.safetensors') || n.endsWith('.safetensors.index.json'))) return false;
+  try {
+    await access(join(dir, 'onnx', 'decoder_model_merged.onnx'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readJson(path: string, required: boolean): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if (!required && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AppError('CHECKPOINT_INVALID', `Cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new AppError('CHECKPOINT_INVALID', `Cannot parse ${path}: invalid JSON`, { cause: e });
+  }
+}
+
+async function openOptimumFolder(dir: string, options: OpenWhisperModelOptions): Promise<OpenedWhisperModel> {
+  const config = parseWhisperConfig(
+    await readJson(join(dir, 'config.json'), true),
+    await readJson(join(dir, 'generation_config.json'), false),
+    await readJson(join(dir, 'preprocessor_config.json'), false),
+  );
+  const tokenizer = await loadHfTokenizer(dir, config.vocabSize);
+  const model = await loadOptimumModel(dir, config, {
+    ...(options.device === undefined ? {} : { device: options.device }),
+    ...(options.intraOpThreads === undefined ? {} : { intraOpThreads: options.intraOpThreads }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  return { model, tokenizer, config };
 }
 
 /** Delegates to the runtime model and closes the checkpoint after it. */
