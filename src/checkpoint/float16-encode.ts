@@ -2,7 +2,7 @@
  * float32 → binary16 for whole tensors, bit-identical to the shared scalar `float32ToFloat16Bits`
  * (round to nearest even, subnormals, overflow to ±Inf, quiet NaN) but reading the source through
  * a Uint32Array view instead of a scalar scratch round trip per element. Used by the safetensors
- * writer; measured in bench/checkpoint/safetensors.bench.ts.
+ * writer: ~1.4× the scalar helper (10^7 elements, alternating runs; bench/results/safetensors.json).
  */
 export function float32ToFloat16FastInto(out: Uint16Array, src: Float32Array): Uint16Array {
   const words = new Uint32Array(src.buffer, src.byteOffset, src.length);

@@ -17,7 +17,6 @@ export { openFileByteSource, type ByteSource } from './byte-source.js';
 export { SafetensorsFile, DEFAULT_CHUNK_BYTES } from './safetensors-file.js';
 export { float16ToFloat32TableInto } from './float16-table.js';
 export { float32ToFloat16FastInto } from './float16-encode.js';
-export { bfloat16ToFloat32FastInto } from './bfloat16-decode.js';
 export { writeSafetensors, type TensorProvider, type TensorSpec } from './write-safetensors.js';
 export {
   SafetensorsCollection,

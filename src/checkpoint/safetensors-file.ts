@@ -1,5 +1,4 @@
-import { AppError } from '../shared/index.js';
-import { bfloat16ToFloat32FastInto } from './bfloat16-decode.js';
+import { AppError, bfloat16ToFloat32Into } from '../shared/index.js';
 import { float16ToFloat32TableInto } from './float16-table.js';
 import { openFileByteSource, type ByteSource } from './byte-source.js';
 import { isFloatDType } from './safetensors-dtype.js';
@@ -136,7 +135,7 @@ export class SafetensorsFile implements AsyncDisposable {
     const out = new Float32Array(info.elementCount);
     await this.#readInto(new Uint8Array(out.buffer, info.byteLength, info.byteLength), info, 0);
     const bits = new Uint16Array(out.buffer, info.byteLength, info.elementCount);
-    return info.dtype === 'F16' ? float16ToFloat32TableInto(out, bits) : bfloat16ToFloat32FastInto(out, bits);
+    return info.dtype === 'F16' ? float16ToFloat32TableInto(out, bits) : bfloat16ToFloat32Into(out, bits);
   }
 
   /** Closes the file. Idempotent; reads after close throw `RESOURCE_CLOSED`. */
