@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { isAppError } from '../shared/index.js';
 import { loadMergeRecipe, parseMergeRecipe, resolveExpertParams } from './merge-recipe.js';
@@ -105,4 +106,20 @@ test('loadMergeRecipe() reads YAML and JSON files and refuses malformed text', a
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('the example recipe in test/fixtures/merge parses with every field', async () => {
+  const path = fileURLToPath(new URL('../../test/fixtures/merge/example-recipe.yaml', import.meta.url));
+  const r = await loadMergeRecipe(path, { baseDir: '/srv' });
+  assert.deepEqual(
+    r.experts.map((e) => [e.name, e.weight]),
+    [
+      ['de', 1],
+      ['fr', 1],
+      ['medical', 0.5],
+    ],
+  );
+  assert.equal(r.output.dtype, 'float16');
+  assert.deepEqual(r.svd_exclude, ['*embed_tokens*', '*embed_positions*', 'proj_out.*']);
+  assert.equal(r.experts[2].path, '/srv/models/experts/medical-lora');
 });
