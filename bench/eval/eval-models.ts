@@ -13,17 +13,15 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadAudioFile } from '../../src/audio/index.js';
 import {
   evaluateManifest,
   readManifest,
   type EvalReport,
   type GroupSummary,
   type ManifestEntry,
-  type TranscribeFn,
 } from '../../src/eval/index.js';
+import { openEvalTranscriber } from '../../src/cli/commands/eval.js';
 import { mergeToCheckpoint, parseMergeRecipe } from '../../src/merge/index.js';
-import { openWhisperModel, transcribe } from '../../src/whisper/index.js';
 import { writeBenchResult } from '../whisper/bench-timing.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -130,13 +128,9 @@ interface ModelResult {
 async function evaluateModel(spec: ModelSpec, scratch: string): Promise<ModelResult> {
   const dir = await materialise(spec, scratch);
   const entries = spread(await readManifest(join(MODELS, 'eval', SPLIT, `${spec.set}.jsonl`)), LIMIT);
-  const { model, tokenizer } = await openWhisperModel(dir, { intraOpThreads: THREADS });
+  const opened = await openEvalTranscriber(dir, { threads: THREADS, device: 'cpu' });
   try {
-    const run: TranscribeFn = async (entry, request) => {
-      const pcm = await loadAudioFile(entry.audioPath);
-      const r = await transcribe(model, tokenizer, pcm, { task: request.task, language: request.language });
-      return { text: r.text, language: r.language, audioDurationSec: r.durationSec };
-    };
+    const run = opened.transcribe;
     const progress = (label: string) => (done: number, total: number) => {
       if (done === total || done % 25 === 0)
         process.stderr.write(`  ${spec.name} ${label} ${done}/${total}\n`);
@@ -154,7 +148,7 @@ async function evaluateModel(spec: ModelSpec, scratch: string): Promise<ModelRes
       ...(translateReport !== undefined ? { translate: translateReport } : {}),
     };
   } finally {
-    await model.close();
+    await opened.close();
   }
 }
 
@@ -178,7 +172,7 @@ function readmeSection(results: readonly ModelResult[], date: string): string {
     '',
     `Made by \`npm run eval:models\` (\`bench/eval/eval-models.ts\`) on ${date.slice(0, 10)}, split \`${SPLIT}\`` +
       `${LIMIT === undefined ? '' : ` (${LIMIT} utterances per model, spread over its set)`}: chorus's ONNX graphs and decoder ` +
-      "(greedy, temperature fallback, language forced from the manifest), scored with Whisper's normalisers " +
+      "(one greedy pass at temperature 0 without timestamps, as openai's evaluations; language forced from the manifest), scored with Whisper's normalisers " +
       '(EnglishTextNormalizer for en, BasicTextNormalizer otherwise) and sacrebleu-compatible BLEU. ' +
       'Experts are base + their task vector (task_arithmetic, λ = 1), evaluated on their own language or domain. ' +
       'Raw figures: `bench/results/models.json`.',

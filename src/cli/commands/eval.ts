@@ -26,6 +26,8 @@ export interface EvalCommandOptions {
   readonly json?: string;
   readonly limit?: number;
   readonly beam?: number;
+  /** openai transcribe()'s temperature fallback and timestamps instead of one pass at temperature 0. */
+  readonly fallback?: boolean;
   readonly language: 'auto' | 'from-manifest';
   readonly worst: number;
   readonly threads?: number;
@@ -50,6 +52,9 @@ const oneOf =
     return value as T;
   };
 
+/** Decoding used by default when scoring: one greedy (or beam) pass, no timestamp tokens. */
+export const EVAL_DECODING = { temperature: 0, withoutTimestamps: true } as const;
+
 /** A transcriber over a loaded model, and how to release it. */
 export interface OpenedTranscriber {
   readonly transcribe: TranscribeFn;
@@ -60,7 +65,12 @@ export interface OpenedTranscriber {
 /** Opens the model folder and wraps the Whisper pipeline as the runner's injected transcriber. */
 export async function openEvalTranscriber(
   modelDir: string,
-  options: { readonly beam?: number; readonly threads?: number; readonly device: 'cpu' | 'cuda' },
+  options: {
+    readonly beam?: number;
+    readonly fallback?: boolean;
+    readonly threads?: number;
+    readonly device: 'cpu' | 'cuda';
+  },
 ): Promise<OpenedTranscriber> {
   const { model, tokenizer } = await openWhisperModel(modelDir, {
     device: options.device,
@@ -75,6 +85,9 @@ export async function openEvalTranscriber(
         task: request.task,
         language: request.language,
         ...(options.beam !== undefined ? { beamSize: options.beam } : {}),
+        // openai's LibriSpeech evaluation decodes once at temperature 0 without timestamps
+        // (notebooks/LibriSpeech.ipynb: DecodingOptions(language=…, without_timestamps=True)).
+        ...(options.fallback === true ? {} : EVAL_DECODING),
       });
       return { text: result.text, language: result.language, audioDurationSec: result.durationSec };
     },
@@ -129,6 +142,10 @@ export async function runEvalCommand(
         task: options.task,
         language: options.language,
         beam: options.beam ?? null,
+        decoding:
+          options.fallback === true
+            ? 'openai transcribe defaults (temperature fallback, timestamps)'
+            : 'temperature 0, without timestamps',
         limit: options.limit ?? null,
       },
       machine: {
@@ -162,6 +179,10 @@ export function registerEvalCommand(program: Command): void {
     .option('--json <out>', 'write the full report (every utterance) as JSON')
     .option('--limit <n>', 'only the first N utterances', positiveInt)
     .option('--beam <n>', 'beam size (default: greedy)', positiveInt)
+    .option(
+      '--fallback',
+      "decode with openai transcribe()'s temperature fallback and timestamps (default: one pass at temperature 0 without timestamps, as openai's evaluations)",
+    )
     .option(
       '--language <mode>',
       'from-manifest (forced) or auto (detected)',
