@@ -6,6 +6,7 @@
  * factorizable; their null directions come out with near-zero norm instead of NaN.
  */
 import { AppError } from '../../shared/index.js';
+import { householderQr } from './householder-qr.js';
 import type { LinalgBackend } from './linalg-backend.js';
 import type { Matrix } from './matrix.js';
 
@@ -17,8 +18,17 @@ const CHOLESKY_SHIFT_GROWTH = 1e3;
 // Retries before giving up (the last shift is 100× the largest diagonal).
 const CHOLESKY_MAX_ATTEMPTS = 5;
 
-/** Q with orthonormal columns spanning `y`'s column space (m×l, m ≥ l); `passes` CholeskyQR passes. */
+/** Below this many multiply-adds (m·l²), Householder QR in TypeScript is cheap and unconditionally stable. */
+export const HOUSEHOLDER_QR_MAX_WORK = 1 << 20;
+
+/**
+ * Q with orthonormal columns spanning `y`'s column space (m×l, m ≥ l): Householder QR for small
+ * inputs, otherwise `passes` CholeskyQR passes with the Gram products on the backend.
+ */
 export async function orthonormalizeColumns(backend: LinalgBackend, y: Matrix, passes = 2): Promise<Matrix> {
+  if (y.rows * y.cols * y.cols <= HOUSEHOLDER_QR_MAX_WORK) {
+    return { data: Float32Array.from(householderQr(y.data, y.rows, y.cols).q), rows: y.rows, cols: y.cols };
+  }
   let q = y;
   for (let pass = 0; pass < passes; pass++) {
     const l = q.cols;

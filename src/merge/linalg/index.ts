@@ -15,7 +15,7 @@ export { fillStandardNormal } from './seeded-normal.js';
 export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
 export { householderQr, type ThinQr } from './householder-qr.js';
 export { jacobiSvd, type Svd } from './jacobi-svd.js';
-export { orthonormalizeColumns, choleskyInverseFactor } from './cholesky-qr.js';
+export { orthonormalizeColumns, choleskyInverseFactor, HOUSEHOLDER_QR_MAX_WORK } from './cholesky-qr.js';
 export {
   truncatedSvd,
   dropNullDirections,

@@ -22,15 +22,19 @@ function reconstruct(
   return gemmTs(us, vt).data;
 }
 
-test('orthonormalizeColumns() returns orthonormal columns spanning the input', async () => {
-  const y = gaussianMatrix(200, 30, 3);
-  const q = await orthonormalizeColumns(backend, y);
-  const qtq = gemmTs(q, q, { transA: true });
-  for (let i = 0; i < 30; i++)
-    for (let j = 0; j < 30; j++) assert.ok(Math.abs(qtq.data[i * 30 + j] - (i === j ? 1 : 0)) < 1e-5);
-  // Projection of y onto span(q) is y itself.
-  const proj = gemmTs(q, gemmTs(q, y, { transA: true }));
-  assert.ok(relativeError(proj.data, y.data) < 1e-5);
+test('orthonormalizeColumns() returns orthonormal columns spanning the input (CholeskyQR2 and Householder paths)', async () => {
+  for (const [m, l] of [
+    [2000, 30],
+    [60, 12],
+  ] as const) {
+    const y = gaussianMatrix(m, l, 3);
+    const q = await orthonormalizeColumns(backend, y);
+    const qtq = gemmTs(q, q, { transA: true });
+    for (let i = 0; i < l; i++)
+      for (let j = 0; j < l; j++) assert.ok(Math.abs(qtq.data[i * l + j] - (i === j ? 1 : 0)) < 1e-5);
+    const proj = gemmTs(q, gemmTs(q, y, { transA: true }));
+    assert.ok(relativeError(proj.data, y.data) < 1e-5);
+  }
 });
 
 test('truncatedSvd() randomized top-k is near-optimal against the exact SVD for random shapes and spectra', async () => {
