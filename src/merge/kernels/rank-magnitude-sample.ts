@@ -6,7 +6,7 @@ import { argsortByMagnitudeInto } from './sort-by-magnitude.js';
  * `mergekit/mergekit/sparsify.py::rank_magnitude`; merging.md §2.5). Per row along the last
  * dimension, rank |x| ascending (smallest → rank 0), normalise ρ = rank/(n−1) ∈ [0, 1], keep with
  * probability p = (density − ε) + 2ερ and, when `isRescaled`, divide kept entries by p (E[out] =
- * delta). A row of one element uses ρ = ½ (upstream's min-max normalisation divides by zero there).
+ * delta). Draws come from `rng` in row order. A row of one element uses ρ = ½ (upstream's min-max normalisation divides by zero there).
  */
 export function rankMagnitudeSampleInto(
   out: Float32Array,
@@ -15,9 +15,8 @@ export function rankMagnitudeSampleInto(
   density: number,
   epsilon: number,
   isRescaled: boolean,
-  seed: number,
+  rng: SeededRandom,
 ): Float32Array {
-  const rng = new SeededRandom(seed);
   const order = new Uint32Array(rowLength);
   const scratch = new Float64Array(rowLength);
   const lowest = density - epsilon;

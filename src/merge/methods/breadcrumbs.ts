@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { generalizedTaskArithmeticInto } from '../kernels/generalized-task-arithmetic.js';
 import { middleKeepInto } from '../kernels/middle-keep.js';
 import { rowLengthOf } from '../kernels/row-layout.js';
+import { sparsifyCombineInto } from '../kernels/sparsify-combine.js';
 import { expertNumber } from './expert-param.js';
 import type { MergeMethod } from './merge-method.js';
 
@@ -33,19 +33,16 @@ export const breadcrumbsMethod: MergeMethod<BreadcrumbsParams> = {
     .refine((p) => p.density + p.gamma <= 1, { message: 'density + gamma must be ≤ 1', path: ['gamma'] }),
   mergeTensorInto(out, input, params) {
     const rowLength = rowLengthOf(input.shape);
-    const masked = input.deltas.map((delta, t) =>
-      middleKeepInto(
-        new Float32Array(delta.length),
-        delta,
-        rowLength,
-        expertNumber(input, t, 'density', params.density),
-        expertNumber(input, t, 'gamma', params.gamma),
-      ),
+    const densities = input.deltas.map((_, t) => expertNumber(input, t, 'density', params.density));
+    const gammas = input.deltas.map((_, t) => expertNumber(input, t, 'gamma', params.gamma));
+    sparsifyCombineInto(
+      out,
+      input.base,
+      input.deltas,
+      input.weights,
+      rowLength,
+      (slice, delta, t) => middleKeepInto(slice, delta, rowLength, densities[t], gammas[t]),
+      { isConsensus: false, isNormalized: false, scale: params.lambda },
     );
-    generalizedTaskArithmeticInto(out, input.base, masked, input.weights, {
-      isConsensus: false,
-      isNormalized: false,
-      scale: params.lambda,
-    });
   },
 };

@@ -1,20 +1,30 @@
-import { generalizedTaskArithmeticInto } from '../kernels/generalized-task-arithmetic.js';
 import { randomDropInto } from '../kernels/random-drop.js';
-import { mixSeed } from '../kernels/seeded-random.js';
+import { mixSeed, SeededRandom } from '../kernels/seeded-random.js';
+import { sparsifyCombineInto } from '../kernels/sparsify-combine.js';
 import { dareParamsSchema, type DareParams } from './dare-params.js';
 import { expertNumber } from './expert-param.js';
 import type { MergeMethod, TensorMergeInput } from './merge-method.js';
 
-/** Drops and rescales every task vector of one tensor; task t draws from mixSeed(tensor seed, t). */
-export function dropTaskVectors(input: TensorMergeInput, params: DareParams): Float32Array[] {
-  return input.deltas.map((delta, t) =>
-    randomDropInto(
-      new Float32Array(delta.length),
-      delta,
-      expertNumber(input, t, 'density', params.density),
-      params.rescale,
-      mixSeed(input.seed, t),
-    ),
+/**
+ * θ0 + λ·combine(DARE(τ_t)) for one tensor, slice by slice; task t draws from
+ * mixSeed(tensor seed, t). Shared by `dare_linear` and `dare_ties`.
+ */
+export function dareMergeInto(
+  out: Float32Array,
+  input: TensorMergeInput,
+  params: DareParams,
+  isConsensus: boolean,
+): void {
+  const rngs = input.deltas.map((_, t) => new SeededRandom(mixSeed(input.seed, t)));
+  const densities = input.deltas.map((_, t) => expertNumber(input, t, 'density', params.density));
+  sparsifyCombineInto(
+    out,
+    input.base,
+    input.deltas,
+    input.weights,
+    1,
+    (slice, delta, t) => randomDropInto(slice, delta, densities[t], params.rescale, rngs[t]),
+    { isConsensus, isNormalized: params.normalize, scale: params.lambda },
   );
 }
 
@@ -30,10 +40,6 @@ export const dareLinearMethod: MergeMethod<DareParams> = {
   space: 'task-vector',
   paramsSchema: dareParamsSchema(false),
   mergeTensorInto(out, input, params) {
-    generalizedTaskArithmeticInto(out, input.base, dropTaskVectors(input, params), input.weights, {
-      isConsensus: false,
-      isNormalized: params.normalize,
-      scale: params.lambda,
-    });
+    dareMergeInto(out, input, params, false);
   },
 };

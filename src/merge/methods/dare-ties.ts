@@ -1,6 +1,5 @@
-import { generalizedTaskArithmeticInto } from '../kernels/generalized-task-arithmetic.js';
 import { dareParamsSchema, type DareParams } from './dare-params.js';
-import { dropTaskVectors } from './dare-linear.js';
+import { dareMergeInto } from './dare-linear.js';
 import type { MergeMethod } from './merge-method.js';
 
 /**
@@ -13,10 +12,6 @@ export const dareTiesMethod: MergeMethod<DareParams> = {
   space: 'task-vector',
   paramsSchema: dareParamsSchema(true),
   mergeTensorInto(out, input, params) {
-    generalizedTaskArithmeticInto(out, input.base, dropTaskVectors(input, params), input.weights, {
-      isConsensus: true,
-      isNormalized: params.normalize,
-      scale: params.lambda,
-    });
+    dareMergeInto(out, input, params, true);
   },
 };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { generalizedTaskArithmeticInto } from '../kernels/generalized-task-arithmetic.js';
 import { rankMagnitudeSampleInto } from '../kernels/rank-magnitude-sample.js';
 import { rowLengthOf } from '../kernels/row-layout.js';
-import { mixSeed } from '../kernels/seeded-random.js';
+import { mixSeed, SeededRandom } from '../kernels/seeded-random.js';
+import { sparsifyCombineInto } from '../kernels/sparsify-combine.js';
 import { expertNumber } from './expert-param.js';
 import type { MergeMethod } from './merge-method.js';
 
@@ -44,21 +44,18 @@ export const dellaMethod: MergeMethod<DellaParams> = {
     }),
   mergeTensorInto(out, input, params) {
     const rowLength = rowLengthOf(input.shape);
-    const sampled = input.deltas.map((delta, t) =>
-      rankMagnitudeSampleInto(
-        new Float32Array(delta.length),
-        delta,
-        rowLength,
-        expertNumber(input, t, 'density', params.density),
-        expertNumber(input, t, 'epsilon', params.epsilon),
-        params.rescale,
-        mixSeed(input.seed, t),
-      ),
+    const rngs = input.deltas.map((_, t) => new SeededRandom(mixSeed(input.seed, t)));
+    const densities = input.deltas.map((_, t) => expertNumber(input, t, 'density', params.density));
+    const epsilons = input.deltas.map((_, t) => expertNumber(input, t, 'epsilon', params.epsilon));
+    sparsifyCombineInto(
+      out,
+      input.base,
+      input.deltas,
+      input.weights,
+      rowLength,
+      (slice, delta, t) =>
+        rankMagnitudeSampleInto(slice, delta, rowLength, densities[t], epsilons[t], params.rescale, rngs[t]),
+      { isConsensus: true, isNormalized: params.normalize, scale: params.lambda },
     );
-    generalizedTaskArithmeticInto(out, input.base, sampled, input.weights, {
-      isConsensus: true,
-      isNormalized: params.normalize,
-      scale: params.lambda,
-    });
   },
 };
