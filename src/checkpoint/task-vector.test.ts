@@ -7,6 +7,7 @@ import { float16BitsToFloat32, float32ToFloat16Bits } from '../shared/index.js';
 import { HfCheckpoint } from './hf-checkpoint.js';
 import { openTaskVectorSource } from './open-task-vector-source.js';
 import { writeDeltaFile } from './delta-task-vector.js';
+import { runTaskVectorSourceContract } from './task-vector-source-contract.js';
 import { writeSyntheticWhisperCheckpoint } from './synthetic-checkpoint.js';
 import { writeSafetensors, type TensorSpec } from './write-safetensors.js';
 
@@ -378,5 +379,38 @@ test('openTaskVectorSource() maps missing and unrecognisable paths to typed erro
     await assert.rejects(openTaskVectorSource(join(dir, 'empty'), base), { code: 'CHECKPOINT_INVALID' });
     await writeFile(join(dir, 'notes.txt'), 'x');
     await assert.rejects(openTaskVectorSource(join(dir, 'notes.txt'), base), { code: 'CHECKPOINT_INVALID' });
+  });
+});
+
+test('every TaskVectorSource kind passes the contract suite', async () => {
+  await withBase(async (dir, base) => {
+    await writeSyntheticWhisperCheckpoint(join(dir, 'tuned'), { ...SMALL, seed: 5 });
+    const deltaPath = join(dir, 'delta.safetensors');
+    const names = ['model.encoder.layers.0.fc1.weight', 'model.decoder.layers.0.self_attn.q_proj.bias'];
+    await writeDeltaFile(
+      deltaPath,
+      names.map((name, i) => ({
+        name,
+        shape: base.info(name).shape,
+        read: () => values(base.info(name).elementCount, i),
+      })),
+      'BF16',
+    );
+    const d = 16;
+    await writeAdapter(join(dir, 'lora'), { r: 2, lora_alpha: 4 }, [
+      {
+        name: 'base_model.model.model.encoder.layers.0.fc1.lora_A.weight',
+        shape: [2, d],
+        data: values(2 * d, 1),
+      },
+      {
+        name: 'base_model.model.model.encoder.layers.0.fc1.lora_B.weight',
+        shape: [64, 2],
+        data: values(128, 2),
+      },
+    ]);
+    for (const path of [join(dir, 'tuned'), deltaPath, join(dir, 'lora')]) {
+      await runTaskVectorSourceContract(await openTaskVectorSource(path, base), base);
+    }
   });
 });
