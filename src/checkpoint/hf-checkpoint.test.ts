@@ -191,3 +191,17 @@ test('HfCheckpoint rejects shard indexes that point outside the folder', async (
     await assert.rejects(HfCheckpoint.open(dir, { validate: false }), { code: 'CHECKPOINT_INVALID' });
   });
 });
+
+test('HfCheckpoint.close() closes every shard; later reads and digests throw RESOURCE_CLOSED', async () => {
+  await withTmp(async (dir) => {
+    await writeSyntheticWhisperCheckpoint(dir, { ...SMALL, sharded: true });
+    const ck = await HfCheckpoint.open(dir);
+    const first = ck.tensorNames[0];
+    const last = ck.tensorNames[ck.tensorNames.length - 1];
+    await ck.close();
+    await ck.close();
+    await assert.rejects(ck.readF32(first), { code: 'RESOURCE_CLOSED' });
+    await assert.rejects(ck.readF32(last), { code: 'RESOURCE_CLOSED' });
+    await assert.rejects(ck.tensorDigest(last), { code: 'RESOURCE_CLOSED' });
+  });
+});
