@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from './seeded-random.js';
 
 /**
  * DARE's drop-and-rescale for one task vector (Yu et al., arXiv:2311.03099; yule-BUAA/MergeLM

@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random.js';
+import type { SeededRandom } from './seeded-random.js';
 import { argsortByMagnitudeInto } from './sort-by-magnitude.js';
 
 /**
