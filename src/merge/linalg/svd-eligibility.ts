@@ -11,15 +11,13 @@ export interface SvdEligibilityInput {
   readonly isSvdExcluded: boolean;
 }
 
-/** True for a 2-D matrix tensor with both dimensions > 1 that is not on the SVD exclusion list. */
+/**
+ * True for a 2-D tensor (both dimensions > 1) that is not on the SVD exclusion list. The list, not
+ * the kind, decides for embeddings: they are excluded by default, but a recipe may include them.
+ */
 export function isSvdMatrix(input: SvdEligibilityInput): boolean {
-  return (
-    input.kind === 'matrix' &&
-    input.shape.length === 2 &&
-    input.shape[0] > 1 &&
-    input.shape[1] > 1 &&
-    !input.isSvdExcluded
-  );
+  const isTwoDimensional = input.shape.length === 2 && input.shape[0] > 1 && input.shape[1] > 1;
+  return isTwoDimensional && (input.kind === 'matrix' || input.kind === 'embedding') && !input.isSvdExcluded;
 }
 
 /** τ'_t = w_t·τ_t (the recipe's per-expert weights pre-scale task vectors); no copy when w_t = 1. */
