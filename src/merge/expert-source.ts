@@ -27,8 +27,10 @@ export interface ExpertSource {
   readDelta(name: string, base: Float32Array): Promise<Float32Array>;
   /** Content digest of the expert. */
   digest(): Promise<string>;
-  /** Digest of the base this expert was trained from, when its files declare it (delta metadata or expert.json). */
+  /** Content digest (checkpoint layer) of the base this expert was trained from, when declared (`base_digest`). */
   readonly declaredBaseDigest: string | undefined;
+  /** sha256 of the base's model.safetensors file, when declared (expert.json `base.sha256`, as models/train writes it). */
+  readonly declaredBaseFileSha256: string | undefined;
   close(): Promise<void>;
 }
 
@@ -61,10 +63,25 @@ function pickDigest(record: Readonly<Record<string, unknown>> | undefined): stri
   return undefined;
 }
 
+/** Where a delta's safetensors file and its expert.json sidecar are. */
+async function deltaFileOf(source: TaskVectorSource): Promise<string> {
+  return (await isFile(source.path)) ? source.path : join(source.path, DELTA_FILE_NAME);
+}
+
+/** `base.sha256` of the expert.json beside a delta file. */
+async function declaredBaseFileSha256Of(source: TaskVectorSource): Promise<string | undefined> {
+  if (source.kind !== 'delta') return undefined;
+  const sidecar = await readJsonIfPresent(join(dirname(await deltaFileOf(source)), 'expert.json'));
+  const base = sidecar?.base;
+  if (typeof base !== 'object' || base === null) return undefined;
+  const sha = (base as Record<string, unknown>).sha256;
+  return typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha) ? sha : undefined;
+}
+
 /** The base digest a delta declares in its safetensors metadata or an `expert.json` beside it. */
 async function declaredBaseDigestOf(source: TaskVectorSource): Promise<string | undefined> {
   if (source.kind !== 'delta') return undefined;
-  const file = (await isFile(source.path)) ? source.path : join(source.path, DELTA_FILE_NAME);
+  const file = await deltaFileOf(source);
   let fromMetadata: string | undefined;
   try {
     const st = await SafetensorsFile.open(file);
@@ -81,6 +98,7 @@ class TaskVectorExpert implements ExpertSource {
   constructor(
     private readonly source: TaskVectorSource,
     readonly declaredBaseDigest: string | undefined,
+    readonly declaredBaseFileSha256: string | undefined,
   ) {
     // The tied projection is merged once, as the embedding.
     this.tensorNames = source.names().filter((n) => n !== PROJ_OUT_NAME);
@@ -114,5 +132,14 @@ class TaskVectorExpert implements ExpertSource {
  */
 export async function openExpertSource(path: string, base: HfCheckpoint): Promise<ExpertSource> {
   const source = await openTaskVectorSource(path, base);
-  return new TaskVectorExpert(source, await declaredBaseDigestOf(source));
+  try {
+    return new TaskVectorExpert(
+      source,
+      await declaredBaseDigestOf(source),
+      await declaredBaseFileSha256Of(source),
+    );
+  } catch (e) {
+    await source.close();
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -194,7 +195,6 @@ test('an aborted merge leaves neither the output folder nor a temporary folder',
 test('refusals: NaN input, foreign base, declared digest mismatch, shape mismatch, path outside roots', async () => {
   const nanDelta = join(root, 'bad', 'nan.safetensors');
   await rm(join(root, 'bad'), { recursive: true, force: true });
-  const { mkdir } = await import('node:fs/promises');
   await mkdir(join(root, 'bad'), { recursive: true });
   await writeDeltaExpert(baseDir, nanDelta, 5, {
     mutate: (name, d) => {
@@ -219,6 +219,23 @@ test('refusals: NaN input, foreign base, declared digest mismatch, shape mismatc
   await assert.rejects(mergeToCheckpoint(recipe({ experts: [{ path: declared }] }), out), {
     code: 'MERGE_INPUT_INVALID',
   });
+
+  // models/train's layout: <expert>/delta.safetensors + expert.json declaring the base file's sha256.
+  const sidecar = join(root, 'bad', 'sidecar');
+  await mkdir(sidecar, { recursive: true });
+  await writeDeltaExpert(baseDir, join(sidecar, 'delta.safetensors'), 6);
+  await writeFile(
+    join(sidecar, 'expert.json'),
+    JSON.stringify({ base: { path: 'x', sha256: 'a'.repeat(64) } }),
+  );
+  await assert.rejects(mergeToCheckpoint(recipe({ experts: [{ path: sidecar }] }), out), {
+    code: 'MERGE_INPUT_INVALID',
+  });
+  const realSha = createHash('sha256')
+    .update(await readFile(join(baseDir, 'model.safetensors')))
+    .digest('hex');
+  await writeFile(join(sidecar, 'expert.json'), JSON.stringify({ base: { path: 'x', sha256: realSha } }));
+  await mergeToMemory(recipe({ experts: [{ path: sidecar }] }));
 
   const wide = join(root, 'bad', 'wide-base');
   await writeTinyBase(wide, { dModel: 24 });
