@@ -18,6 +18,7 @@ export {
   type ParseMergeRecipeOptions,
 } from './merge-recipe.js';
 export { mergeModelId, digestMergeInputs, type MergeInputDigests } from './merge-model-id.js';
+export { computeMergeId } from './compute-merge-id.js';
 export { tensorSeed } from './tensor-seed.js';
 export { classifyTensor } from './tensor-kind.js';
 export { DEFAULT_SVD_EXCLUDE, compileGlobs } from './svd-exclusion.js';
@@ -41,6 +42,7 @@ export {
   runTensorMergeJob,
   type MergeExecutor,
   type TensorMergeJob,
+  type TensorMergeResult,
 } from './merge-executor.js';
 export { MergeWorkerPool, type MergeWorkerPoolOptions } from './merge-worker-pool.js';
 export { mergeToMemory, type InMemoryMerge, type MergeToMemoryOptions } from './merge-to-memory.js';

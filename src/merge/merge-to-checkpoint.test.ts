@@ -14,6 +14,7 @@ import {
   writeLoraExpert,
   writeTinyBase,
 } from './merge-fixtures.js';
+import { computeMergeId } from './compute-merge-id.js';
 import { parseMergeRecipe, type MergeRecipe } from './merge-recipe.js';
 import { mergeToCheckpoint } from './merge-to-checkpoint.js';
 import { mergeToMemory } from './merge-to-memory.js';
@@ -154,6 +155,7 @@ test('merge id and bits are stable for the same request (seeded DARE) and change
     await readFile(join(root, 'dare-a', 'model.safetensors')),
     await readFile(join(root, 'dare-b', 'model.safetensors')),
   );
+  assert.equal(await computeMergeId(r), a.id);
   const again = await mergeToCheckpoint(r, join(root, 'dare-a'));
   assert.equal(again.isCached, true);
   const c = await mergeToMemory(
