@@ -68,3 +68,16 @@ test('tall_mask builds θ0 + m_t ⊙ τ_MTL for the target expert', async () => 
     { code: 'MERGE_RECIPE_INVALID' },
   );
 });
+
+test('consensus with base_merge ties trims τ_MTL to the top density of each task (dis-sum)', async () => {
+  // density 0.5 keeps the two largest |τ| per task: τ1 → [1, 1, 0, 0], τ2 → [1, 0, 0.1, 0] (ties at 0.1: kept)
+  const r = await runMethodOnTensor(
+    consensusMethod,
+    input,
+    consensusMethod.paramsSchema.parse({ k: 0, lambda: 1, base_merge: 'ties', density: 0.5 }),
+  );
+  assert.deepEqual(
+    [...r].map((v) => Math.round(v * 1e5) / 1e5),
+    [12, 11, 10.1, 10],
+  );
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { generalizedTaskArithmeticInto } from '../kernels/generalized-task-arithmetic.js';
-import { magnitudePruneInto } from '../kernels/magnitude-prune.js';
+import { magnitudeThreshold } from '../kernels/magnitude-prune.js';
 import type { TensorMergeInput } from './merge-method.js';
 import { densitySchema } from './ties.js';
 
@@ -17,15 +17,16 @@ export function multiTaskVector(
   tiesDensity: number,
 ): Float32Array {
   const n = input.base.length;
-  const zero = new Float32Array(n);
-  const deltas =
-    baseMerge === 'ties'
-      ? input.deltas.map((d) => magnitudePruneInto(new Float32Array(n), d, tiesDensity))
-      : input.deltas;
-  return generalizedTaskArithmeticInto(new Float32Array(n), zero, deltas, input.weights, {
-    isConsensus: baseMerge === 'ties',
+  const isTies = baseMerge === 'ties';
+  // The output doubles as the zero "base" (it is read at index i before being written there).
+  const out = new Float32Array(n);
+  return generalizedTaskArithmeticInto(out, out, input.deltas, input.weights, {
+    isConsensus: isTies,
     isNormalized: false,
     scale: 1,
+    ...(isTies
+      ? { thresholds: Float64Array.from(input.deltas, (d) => magnitudeThreshold(d, tiesDensity)) }
+      : {}),
   });
 }
 
