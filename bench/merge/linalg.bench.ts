@@ -29,6 +29,7 @@ interface Row {
 }
 
 let sink = 0;
+const loadavg1mStart = loadavg()[0];
 const rows: Row[] = [];
 
 async function measure(
@@ -38,7 +39,8 @@ async function measure(
   flops?: number,
   note?: string,
 ): Promise<Row> {
-  sink += await run(); // warm-up: session creation, JIT
+  // Warm-up (session creation, JIT) only for the short cases; the long ones reuse warm sessions.
+  if (runs > 1) sink += await run();
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -97,22 +99,27 @@ for (let t = 0; t < T; t++) tasks.push(await taskLike(100 + 2 * t));
 await measure(
   `randomizedSvd ${M}x${N} k=${K} q=2`,
   async () => (await truncatedSvd(backend, tasks[0], K, { seed: 1 })).s[0],
-  3,
+  2,
 );
 await measure(
   `polar exact ${M}x${M} (gaussian, worst case)`,
   async () => (await polarNewtonSchulz(backend, gaussianMatrix(M, M, 7))).data[0],
-  2,
+  1,
 );
 await measure(
   `polar exact ${M}x${N}`,
   async () => (await polarNewtonSchulz(backend, gaussianMatrix(M, N, 8))).data[0],
-  2,
+  1,
+);
+await measure(
+  `polar exact gram-form ${M}x${N}`,
+  async () => (await polarNewtonSchulz(backend, gaussianMatrix(M, N, 8), { form: 'gram' })).data[0],
+  1,
 );
 await measure(
   `polar muon5 ${M}x${N}`,
   async () => (await polarNewtonSchulz(backend, gaussianMatrix(M, N, 8), { schedule: 'muon5' })).data[0],
-  2,
+  1,
 );
 
 // 3. Whole methods on one 1280×5120 tensor with 4 experts (the merge bench's shape).
@@ -135,9 +142,9 @@ await measure(
     await tsv.mergeTensorInto(out, input, TsvMParamsSchema.parse({}), undefined);
     return out[0];
   },
-  2,
+  1,
   undefined,
-  'torch.linalg.svd reference (T+2 full SVDs, torch 1.13, 1 thread, same machine unloaded): ≈ 6 × 1.1 s',
+  'peer: torch.linalg.svd TSV-M (T + 2 full SVDs); see the merge bench for paired runs',
 );
 await measure(
   `tsv_m ${M}x${N} T=${T} polar newton-schulz-gram`,
@@ -145,7 +152,7 @@ await measure(
     await tsv.mergeTensorInto(out, input, TsvMParamsSchema.parse({ polar: 'newton-schulz-gram' }), undefined);
     return out[0];
   },
-  2,
+  1,
 );
 await measure(
   `tsv_m ${M}x${N} T=${T} polar muon5`,
@@ -153,7 +160,7 @@ await measure(
     await tsv.mergeTensorInto(out, input, TsvMParamsSchema.parse({ polar: 'muon5' }), undefined);
     return out[0];
   },
-  2,
+  1,
 );
 const boosted = createBoostedTsvM(backend);
 await measure(
@@ -184,7 +191,7 @@ await measure(
     await lors.mergeTensorInto(out, input, LorsParamsSchema.parse({ rank: 12 }), undefined);
     return out[0];
   },
-  2,
+  1,
 );
 
 eventLoop.disable();
@@ -194,7 +201,12 @@ await tsOnly.close();
 const result = {
   bench: 'merge/linalg',
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg1m: loadavg()[0] },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    loadavg1mStart,
+    loadavg1mEnd: loadavg()[0],
+  },
   node: process.version,
   ortThreads: 'ORT default (one per core), intra-op spinning off',
   eventLoopDelayP99Ms: eventLoop.percentile(99) / 1e6,
