@@ -23,6 +23,8 @@ interface Slot {
   readonly pending: Map<number, Pending>;
   /** Held by a collect session: not returned to the idle list between its messages. */
   isPinned: boolean;
+  /** Crashed or exited: out of rotation, replaced by a fresh worker. */
+  isDead: boolean;
 }
 
 /** A queued job, or a pinned session waiting for a whole worker. */
@@ -64,23 +66,27 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
 
   constructor(options: MergeWorkerPoolOptions = {}) {
     const count = Math.max(1, options.threadCount ?? availableParallelism() - 1);
-    for (let i = 0; i < count; i++) {
-      const worker = startWorker();
-      const slot: Slot = { worker, pending: new Map(), isPinned: false };
-      worker.on('message', (reply: MergeReply) => {
-        const p = slot.pending.get(reply.jobId);
-        if (p === undefined) return;
-        slot.pending.delete(reply.jobId);
-        p.resolve(reply);
-        if (slot.pending.size === 0) this.#release(slot);
-      });
-      worker.on('error', (e) => this.#fail(slot, e));
-      worker.on('exit', (code) => {
-        if (!this.#closed) this.#fail(slot, new Error(`merge worker exited with code ${code}`));
-      });
-      this.#slots.push(slot);
-      this.#idle.push(slot);
-    }
+    for (let i = 0; i < count; i++) this.#addSlot();
+  }
+
+  /** Starts a worker and puts it in rotation. */
+  #addSlot(): void {
+    const worker = startWorker();
+    const slot: Slot = { worker, pending: new Map(), isPinned: false, isDead: false };
+    worker.on('message', (reply: MergeReply) => {
+      const p = slot.pending.get(reply.jobId);
+      if (p === undefined) return;
+      slot.pending.delete(reply.jobId);
+      p.resolve(reply);
+      if (slot.pending.size === 0) this.#release(slot);
+    });
+    worker.on('error', (e) => this.#fail(slot, e));
+    worker.on('exit', (code) => {
+      if (!this.#closed) this.#fail(slot, new Error(`merge worker exited with code ${code}`));
+    });
+    this.#slots.push(slot);
+    this.#idle.push(slot);
+    this.#pump();
   }
 
   /** Number of worker threads. */
@@ -182,15 +188,25 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
   }
 
   #release(slot: Slot): void {
-    if (this.#closed || slot.isPinned || this.#idle.includes(slot) || slot.pending.size > 0) return;
+    if (this.#closed || slot.isDead || slot.isPinned || this.#idle.includes(slot) || slot.pending.size > 0)
+      return;
     this.#idle.push(slot);
     this.#pump();
   }
 
+  /** Rejects the crashed worker's jobs and replaces it, so the pool keeps its size. */
   #fail(slot: Slot, e: Error): void {
     const error = new AppError('INTERNAL', `Cannot merge: a merge worker failed: ${e.message}`, { cause: e });
     for (const p of slot.pending.values()) p.reject(error);
     slot.pending.clear();
+    if (slot.isDead) return;
+    slot.isDead = true;
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+    const j = this.#idle.indexOf(slot);
+    if (j >= 0) this.#idle.splice(j, 1);
+    void slot.worker.terminate();
+    if (!this.#closed) this.#addSlot();
   }
 }
 
