@@ -8,7 +8,7 @@
 // <!-- eval:begin --> and <!-- eval:end -->).
 // Run: npm run eval:models [-- --split dev] [--limit N] [--threads N] [--no-bleu]   (nice -n 10)
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +20,7 @@ import {
   type GroupSummary,
   type ManifestEntry,
 } from '../../src/eval/index.js';
-import { openEvalTranscriber } from '../../src/cli/commands/eval.js';
-import { mergeToCheckpoint, parseMergeRecipe } from '../../src/merge/index.js';
+import { applyExperts, openEvalTranscriber } from '../../src/cli/commands/eval.js';
 import { writeBenchResult } from '../whisper/bench-timing.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -80,16 +79,10 @@ function spread(entries: readonly ManifestEntry[], limit: number | undefined): r
 
 async function materialise(spec: ModelSpec, scratch: string): Promise<string> {
   if (spec.delta === undefined) return BASE_DIR;
-  const recipe = parseMergeRecipe({
-    base: BASE_DIR,
-    method: 'task_arithmetic',
-    parameters: { lambda: 1 },
-    experts: [{ path: spec.delta, name: spec.name }],
-    output: { dtype: 'float32' },
-  });
-  const out = join(scratch, spec.name);
-  await mergeToCheckpoint(recipe, out, { overwrite: true });
-  return out;
+  // chorus eval --expert: task_arithmetic with one expert and λ = 1 reproduces the expert.
+  const dir = join(scratch, spec.name);
+  await mkdir(dir);
+  return applyExperts(BASE_DIR, [spec.delta], dir);
 }
 
 function pick(g: GroupSummary | undefined): Record<string, unknown> | undefined {

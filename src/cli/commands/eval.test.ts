@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { HfCheckpoint, writeDeltaFile, writeSyntheticWhisperCheckpoint } from '../../checkpoint/index.js';
 import { registerEvalCommand, runEvalCommand, type OpenedTranscriber } from './eval.js';
 
 const MANIFEST = [
@@ -159,4 +161,56 @@ test('runEvalCommand() fails with REQUEST_INVALID for a missing manifest without
     { code: 'REQUEST_INVALID' },
   );
   assert.deepEqual(calls, []);
+});
+
+test('runEvalCommand() with --expert evaluates base + task vector (λ = 1) from a scratch folder it removes', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'chorus-eval-cli-'));
+  try {
+    const base = join(dir, 'base');
+    await writeSyntheticWhisperCheckpoint(base, {
+      dModel: 32,
+      encoderLayers: 1,
+      decoderLayers: 1,
+      attentionHeads: 2,
+      ffnDim: 64,
+      maxSourcePositions: 100,
+    });
+    const name = 'model.decoder.layers.0.fc1.weight';
+    await using baseCheckpoint = await HfCheckpoint.open(base);
+    const shape = baseCheckpoint.info(name).shape;
+    const size = shape.reduce((a, b) => a * b, 1);
+    const delta = Float32Array.from({ length: size }, (_, i) => ((i % 7) - 3) / 4096);
+    await writeDeltaFile(join(dir, 'delta.safetensors'), [{ name, shape, read: () => delta }], 'F32');
+    await writeFile(join(dir, 'set.jsonl'), MANIFEST);
+    let seenDir = '';
+    const calls: string[] = [];
+    const inner = fakeOpener(calls);
+    const report = await runEvalCommand(
+      join(dir, 'set.jsonl'),
+      {
+        model: base,
+        expert: [join(dir, 'delta.safetensors')],
+        task: 'transcribe',
+        language: 'from-manifest',
+        worst: 1,
+        device: 'cpu',
+      },
+      {
+        openTranscriber: async (modelDir) => {
+          seenDir = modelDir;
+          await using merged = await HfCheckpoint.open(modelDir);
+          const before = await baseCheckpoint.readF32(name);
+          const after = await merged.readF32(name);
+          for (let i = 0; i < size; i += 97) assert.ok(Math.abs(after[i] - (before[i] + delta[i])) < 1e-6);
+          return inner();
+        },
+        write: () => undefined,
+      },
+    );
+    assert.equal(report.utteranceCount, 3);
+    assert.notEqual(seenDir, base);
+    assert.equal(existsSync(seenDir), false, 'the scratch checkpoint is removed');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -3,9 +3,9 @@
  * manifest and reports WER/CER (or BLEU) overall, per language and per domain, the worst
  * utterances and the real-time factor; `--json OUT` writes everything.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadAudioFile } from '../../audio/index.js';
@@ -17,11 +17,14 @@ import {
   type EvalTask,
   type TranscribeFn,
 } from '../../eval/index.js';
+import { mergeToCheckpoint, parseMergeRecipe } from '../../merge/index.js';
 import { openWhisperModel, transcribe } from '../../whisper/index.js';
 
 /** Options of `chorus eval` after parsing. */
 export interface EvalCommandOptions {
   readonly model: string;
+  /** Task vectors (delta file, LoRA adapter or fine-tuned folder) added to the model with λ = 1. */
+  readonly expert?: readonly string[];
   readonly task: EvalTask;
   readonly json?: string;
   readonly limit?: number;
@@ -94,6 +97,28 @@ export async function openEvalTranscriber(
   };
 }
 
+/**
+ * Writes base + Σ experts (task arithmetic, λ = 1: with one expert, the expert model itself) into
+ * a new checkpoint folder under `scratchDir`, through the merge engine, and returns its path.
+ * @throws AppError as `mergeToCheckpoint` (MERGE_INPUT_INVALID for an expert not made from this base)
+ */
+export async function applyExperts(
+  baseDir: string,
+  experts: readonly string[],
+  scratchDir: string,
+): Promise<string> {
+  const recipe = parseMergeRecipe({
+    base: resolve(baseDir),
+    method: 'task_arithmetic',
+    parameters: { lambda: 1 },
+    experts: experts.map((path) => ({ path: resolve(path) })),
+    output: { dtype: 'float32' },
+  });
+  const out = join(scratchDir, 'model');
+  await mergeToCheckpoint(recipe, out, { overwrite: true });
+  return out;
+}
+
 /** What {@link runEvalCommand} needs from outside, replaceable in tests. */
 export interface EvalCommandDependencies {
   readonly openTranscriber?: typeof openEvalTranscriber;
@@ -109,7 +134,17 @@ export async function runEvalCommand(
 ): Promise<EvalReport> {
   const all = await readManifest(manifestPath);
   const entries = options.limit === undefined ? all : all.slice(0, options.limit);
-  const opened = await (dependencies.openTranscriber ?? openEvalTranscriber)(options.model, options);
+  const experts = options.expert ?? [];
+  const scratch = experts.length > 0 ? await mkdtemp(join(tmpdir(), 'chorus-eval-')) : undefined;
+  let opened: OpenedTranscriber;
+  try {
+    const modelDir =
+      scratch === undefined ? options.model : await applyExperts(options.model, experts, scratch);
+    opened = await (dependencies.openTranscriber ?? openEvalTranscriber)(modelDir, options);
+  } catch (e) {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    throw e;
+  }
   const bar = process.stderr.isTTY
     ? new SingleBar({
         stream: process.stderr,
@@ -128,6 +163,7 @@ export async function runEvalCommand(
   } finally {
     bar?.stop();
     await opened.close();
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
   }
   (dependencies.write ?? ((text: string) => process.stdout.write(text)))(`${formatEvalReport(report)}\n`);
   if (options.json !== undefined) {
@@ -137,6 +173,7 @@ export async function runEvalCommand(
     const document = {
       date: new Date().toISOString(),
       model: options.model,
+      experts: experts,
       manifest: manifestPath,
       options: {
         task: options.task,
@@ -170,6 +207,10 @@ export function registerEvalCommand(program: Command): void {
     )
     .argument('<manifest>', 'a JSONL manifest, or a folder of them (e.g. models/eval/test)')
     .requiredOption('--model <dir>', 'Hugging Face Whisper checkpoint folder')
+    .option(
+      '--expert <path...>',
+      'task vector(s) over --model (delta file, LoRA adapter or fine-tuned folder), added with λ = 1',
+    )
     .option(
       '--task <task>',
       'transcribe (WER/CER vs text) or translate (BLEU vs translation)',
