@@ -138,7 +138,10 @@ def copy_tokenizer(dest):
 
 
 def state_np(run, name="final.pt"):
-    sd = torch.load(os.path.join(WORK, "runs", run, name))
+    path = os.path.join(WORK, "runs", run, name)
+    if not os.path.exists(path):  # run stopped early (time budget): last checkpoint
+        path = os.path.join(WORK, "runs", run, "ckpt.pt")
+    sd = torch.load(path)
     if "model" in sd and isinstance(sd["model"], dict):
         sd = sd["model"]
     return {k: v.detach().float().numpy() for k, v in sd.items()}
@@ -212,21 +215,32 @@ def load_shipped(name):
 
 
 @torch.no_grad()
-def encache():
-    """Encoder output of the SHIPPED base for every corpus utterance (full window), float16 [N, P, d]."""
-    torch.set_num_threads(2)
+def encache(part=0, nparts=1):
+    """Encoder output of the SHIPPED base for every corpus utterance (full window), float16 [N, P, d].
+
+    Run `encache --nparts 2 --part 0` and `--part 1` in parallel after `encache-init`."""
+    torch.set_num_threads(1)
     model, data = load_shipped("base")
     model.eval()
     n = len(data.metas)
-    P, d = TR.DIMS["n_src"], TR.DIMS["d"]
-    out = np.lib.format.open_memmap(TR.ENC_CACHE + ".tmp", mode="w+", dtype=np.float16, shape=(n, P, d))
-    for s in range(0, n, 32):
+    out = np.load(TR.ENC_CACHE + ".tmp", mmap_mode="r+")
+    assert out.shape[0] == n
+    blocks = list(range(0, n, 32))[part::nparts]
+    for k, s in enumerate(blocks):
         mel = torch.from_numpy(data.mel[s:s + 32].astype(np.float32))
         out[s:s + 32] = model.model.encoder(mel).numpy().astype(np.float16)
-        if s % 1024 == 0:
-            print("encache", s, n, flush=True)
+        if k % 40 == 0:
+            print("encache part", part, k, "/", len(blocks), flush=True)
     out.flush()
-    del out
+
+
+def encache_init():
+    metas = open(os.path.join(WORK, "corpus", "meta.jsonl")).read().count("\n")
+    np.lib.format.open_memmap(TR.ENC_CACHE + ".tmp", mode="w+", dtype=np.float16,
+                              shape=(metas, TR.DIMS["n_src"], TR.DIMS["d"])).flush()
+
+
+def encache_done():
     os.replace(TR.ENC_CACHE + ".tmp", TR.ENC_CACHE)
 
 
@@ -338,7 +352,10 @@ def export_evalsets(dev_per_cell=6):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["base", "delta", "evalsets", "evalship", "tokenizer", "encache"])
+    ap.add_argument("cmd", choices=["base", "delta", "evalsets", "evalship", "tokenizer", "encache", "encache-init",
+                                    "encache-done"])
+    ap.add_argument("--part", type=int, default=0)
+    ap.add_argument("--nparts", type=int, default=1)
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--run", default="base")
     ap.add_argument("--name", default="base")
@@ -355,7 +372,11 @@ def main():
     elif a.cmd == "evalship":
         evalship(a.name, a.split, a.subset, not a.no_cache)
     elif a.cmd == "encache":
-        encache()
+        encache(a.part, a.nparts)
+    elif a.cmd == "encache-init":
+        encache_init()
+    elif a.cmd == "encache-done":
+        encache_done()
     elif a.cmd == "tokenizer":
         print(copy_tokenizer(os.path.join(MODELS, "base")))
 

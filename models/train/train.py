@@ -192,7 +192,8 @@ def train(args):
         sd, _ = package.read_safetensors(os.path.join(package.MODELS, "base", "model.safetensors"))
         model.load_state_dict({k: torch.from_numpy(v.copy()) for k, v in sd.items()})
     elif args.init:
-        sd = torch.load(os.path.join(WORK, "runs", args.init, "final.pt"))
+        f = os.path.join(WORK, "runs", args.init, "final.pt")
+        sd = torch.load(f) if os.path.exists(f) else torch.load(os.path.join(WORK, "runs", args.init, "ckpt.pt"))["model"]
         model.load_state_dict(sd)
     enc_cache = None
     if args.decoder_only:
@@ -211,8 +212,14 @@ def train(args):
     for n, p in model.named_parameters():
         p.requires_grad_(n not in freeze and not (args.decoder_only and n.startswith("model.encoder.")))
     ctc_head = torch.nn.Linear(DIMS["d"], len(data.char_id) + 1)
+    if args.ctc_init:  # fine-tunes keep training the base's (throw-away) CTC head
+        ctc_head.load_state_dict(torch.load(os.path.join(WORK, "runs", args.ctc_init, "ckpt.pt"))["ctc"])
     params = [p for p in model.parameters() if p.requires_grad] + ([] if args.decoder_only else list(ctc_head.parameters()))
-    opt = torch.optim.AdamW(params, lr=args.lr, betas=(0.9, 0.98), eps=1e-8, weight_decay=0.01)
+    # the conv front end collapsed (conv1 weights x100, conv2 GELUs dead) at lr 1e-3: scale its lr down
+    conv = [p for n, p in model.named_parameters() if p.requires_grad and ".conv" in n]
+    rest = [p for p in params if all(p is not c for c in conv)]
+    opt = torch.optim.AdamW([{"params": rest, "lr_scale": 1.0}, {"params": conv, "lr_scale": args.conv_lr_scale}],
+                            lr=args.lr, betas=(0.9, 0.98), eps=1e-8, weight_decay=0.01)
     step = 0
     ck = os.path.join(run_dir, "ckpt.pt")
     if os.path.exists(ck):
@@ -223,6 +230,7 @@ def train(args):
         model.model.decoder.embed_tokens = small
         ctc_head.load_state_dict(st["ctc"])
         opt.load_state_dict(st["opt"])
+        opt.param_groups[1]["lr_scale"] = args.conv_lr_scale  # the saved state carries the old scale
         step = st["step"]
         log(run_dir, f"resumed at step {step}")
     json.dump(vars(args), open(os.path.join(run_dir, "args.json"), "w"), indent=1)
@@ -234,7 +242,8 @@ def train(args):
     t0 = time.time()
     agg = []
     model.train()
-    while step < args.steps:
+    stop = args.stop_at or args.steps
+    while step < stop:
         if args.schedule == "cosine":
             if step < args.warmup:
                 lr = args.lr * (step + 1) / args.warmup
@@ -244,7 +253,7 @@ def train(args):
         else:
             lr = args.lr * min(1.0, (step + 1) / args.warmup)
         for g in opt.param_groups:
-            g["lr"] = lr
+            g["lr"] = lr * g.get("lr_scale", 1.0)
         mel, inp, tgt, ctc_t, ctc_in = data.batch(pool, step, args.batch, args.seed, rank=rank, world=world,
                                                   enc_cache=enc_cache)
         inp = remap[inp]
@@ -274,18 +283,18 @@ def train(args):
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
-        agg.append((ce.item(), ctc.item()))
+        agg.append((ce.item(), ctc.item(), enc.detach().std(1).mean().item()))
         if step % args.log_every == 0:
             a = np.mean(agg, axis=0)
             agg = []
-            log(run_dir, f"step {step} lr {lr:.2e} ce {a[0]:.3f} ctc {a[1]:.3f} "
+            log(run_dir, f"step {step} lr {lr:.2e} ce {a[0]:.3f} ctc {a[1]:.3f} enc_std_t {a[2]:.3f} "
                          f"{(time.time() - t0) / args.log_every:.2f}s/step")
             t0 = time.time()
-        if rank == 0 and (step % args.ckpt_every == 0 or step == args.steps):
+        if rank == 0 and (step % args.ckpt_every == 0 or step == stop):
             torch.save({"model": full_state(model, full_emb, small, sub), "ctc": ctc_head.state_dict(), "opt": opt.state_dict(),
                         "step": step}, ck + ".tmp")
             os.replace(ck + ".tmp", ck)
-    if rank == 0:
+    if rank == 0 and stop == args.steps:
         torch.save(full_state(model, full_emb, small, sub), os.path.join(run_dir, "final.pt"))
     log(run_dir, "done")
 
@@ -409,6 +418,9 @@ def main():
     t.add_argument("--ctc-weight", type=float, default=0.5)
     t.add_argument("--freeze-embeddings", action="store_true")
     t.add_argument("--decoder-only", action="store_true")
+    t.add_argument("--ctc-init", default="", help="run whose checkpointed CTC head initialises this run's")
+    t.add_argument("--conv-lr-scale", type=float, default=0.2)
+    t.add_argument("--stop-at", type=int, default=0, help="stop (checkpoint) at this step; schedule still uses --steps")
     t.add_argument("--seed", type=int, default=1)
     t.add_argument("--threads", type=int, default=2)
     t.add_argument("--ckpt-every", type=int, default=100)
