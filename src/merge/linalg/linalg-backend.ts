@@ -11,10 +11,11 @@ import { gemmShape, gemmTs, type GemmOptions } from './gemm-ts.js';
 import type { Matrix } from './matrix.js';
 
 /**
- * Below this many multiply-adds a TypeScript product beats an ORT call (≈ 50 µs of session
- * overhead vs ≈ 1 ns per multiply-add in TS; measured by bench/merge/linalg.bench.ts).
+ * Below this many multiply-adds a TypeScript product beats an ORT call: ≈ 0.1 ms of per-run
+ * overhead vs ≈ 3 ns per multiply-add in the TS kernel (bench/results/linalg.json: 64³ takes
+ * 0.16 ms on ORT, 0.82 ms in TS), so the crossover is near 32³.
  */
-export const ORT_GEMM_MIN_MULTIPLY_ADDS = 64 * 64 * 64;
+export const ORT_GEMM_MIN_MULTIPLY_ADDS = 32 * 32 * 32;
 
 /** Construction options of {@link LinalgBackend}. */
 export interface LinalgBackendOptions {
