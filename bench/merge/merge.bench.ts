@@ -26,6 +26,9 @@ import {
 } from '../../src/merge/index.js';
 
 const EXPERT_COUNT = 4;
+const NOTE =
+  'Random weights with real Whisper shapes; 4 experts as F32 delta files; base F32. Time = open + read + merge of every tensor (output dropped, digests not computed). gbPerSec counts float32 base + 4 task vectors per tensor. ratioVsPytorch = chorus seconds / PyTorch seconds (same inputs; the reference uses full torch.linalg.svd where chorus uses randomized top-k SVD and Newton–Schulz polar factors). fractionOfCopyBandwidth compares TA/TIES throughput with a 256 MiB Float32Array copy (read + write bytes). Shared 2-core machine with a training run at higher priority (run under nice -n 10).';
+let torchVersionCache: string | undefined;
 /** Task-vector size next to the synthetic weights' ±0.1: fine-tunes move weights by a few percent. */
 const DELTA_AMPLITUDE = 0.02;
 
@@ -42,6 +45,16 @@ const METHODS: Record<string, { engine: string; parameters: Record<string, unkno
   boosted_tsv_m: { engine: 'boosted_tsv_m', parameters: {}, reference: 'boosted_tsv_m' },
   lors: { engine: 'lors', parameters: {}, reference: 'lors' },
 };
+
+function torchVersion(): string {
+  try {
+    return execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], {
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -169,6 +182,35 @@ async function child(base: string, experts: string[], method: string, threads: n
   process.stdout.write(`${JSON.stringify({ seconds, bytes, peakRssBytes, sink })}\n`);
 }
 
+/** Writes bench/results/merge.json (after every row, so an interrupted run keeps what it measured). */
+function writeResults(
+  rows: readonly Record<string, unknown>[],
+  threads: number,
+  copyGBps: number,
+  isAppend: boolean,
+): void {
+  const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'merge.json');
+  let previous: Record<string, unknown>[] = [];
+  if (isAppend && existsSync(path)) {
+    previous = (JSON.parse(readFileSync(path, 'utf8')) as { rows?: Record<string, unknown>[] }).rows ?? [];
+  }
+  const out = {
+    benchmark: 'merge/merge',
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg1m: loadavg()[0] },
+    node: process.version,
+    torch: (torchVersionCache ??= torchVersion()),
+    threads,
+    experts: EXPERT_COUNT,
+    memoryCopyGBps: copyGBps,
+    note: NOTE,
+    rows: [...previous, ...rows],
+  };
+  writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') {
     const [base, expertsJoined, method, threads] = process.argv.slice(3);
@@ -188,6 +230,7 @@ async function main(): Promise<void> {
   const largeLayers = Number(arg('large-layers', '4'));
   const timeoutMs = Number(arg('timeout-s', '1200')) * 1000;
   const root = arg('dir', join(tmpdir(), 'chorus-merge-bench'));
+  const isAppend = process.argv.includes('--append');
   const bandwidth = measureBandwidth();
   const rows: Record<string, unknown>[] = [];
   const self = fileURLToPath(import.meta.url);
@@ -250,33 +293,9 @@ async function main(): Promise<void> {
       };
       rows.push(row);
       process.stderr.write(`${JSON.stringify(row)}\n`);
+      writeResults(rows, threads, bandwidth.copyGBps, isAppend);
     }
   }
-  let torchVersion = 'unknown';
-  try {
-    torchVersion = execFileSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], {
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    // recorded as unknown
-  }
-  mkdirSync(join(fileURLToPath(new URL('.', import.meta.url)), '..', 'results'), { recursive: true });
-  const out = {
-    benchmark: 'merge/merge',
-    date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadavg1m: loadavg()[0] },
-    node: process.version,
-    torch: torchVersion,
-    threads,
-    experts: EXPERT_COUNT,
-    memoryCopyGBps: bandwidth.copyGBps,
-    note: 'Random weights with real Whisper shapes; 4 experts as F32 delta files; base F32. Time = open + read + merge of every tensor (output dropped, digests not computed). gbPerSec counts float32 base + 4 task vectors per tensor. ratioVsPytorch = chorus seconds / PyTorch seconds (same inputs; the reference uses full torch.linalg.svd where chorus uses randomized top-k SVD and Newton–Schulz polar factors). fractionOfCopyBandwidth compares TA/TIES throughput with a 256 MiB Float32Array copy (read + write bytes). Shared 2-core machine with a training run at higher priority (run under nice -n 10).',
-    rows,
-  };
-  writeFileSync(
-    join(fileURLToPath(new URL('.', import.meta.url)), '..', 'results', 'merge.json'),
-    `${JSON.stringify(out, null, 2)}\n`,
-  );
 }
 
 await main();
