@@ -37,6 +37,7 @@ const { values: args } = parseArgs({
     'dev-limit': { type: 'string' },
     'test-limit': { type: 'string' },
     threads: { type: 'string', default: '2' },
+    'grid-points': { type: 'string' },
     'no-bleu': { type: 'boolean', default: false },
     'no-readme': { type: 'boolean', default: false },
   },
@@ -45,6 +46,8 @@ const THREADS = Number(args.threads);
 const DEV_LIMIT = args['dev-limit'] === undefined ? undefined : Number(args['dev-limit']);
 const TEST_LIMIT = args['test-limit'] === undefined ? undefined : Number(args['test-limit']);
 const WITH_BLEU = !args['no-bleu'];
+/** At most this many scale values per method on dev (spread over the method's grid). */
+const GRID_POINTS = args['grid-points'] === undefined ? Infinity : Number(args['grid-points']);
 
 /**
  * The dev grid per method: the scale key and its candidate values (merging.md §5.4 [rec]: sweep
@@ -90,6 +93,13 @@ function spread(entries: readonly ManifestEntry[], limit: number | undefined): r
   if (limit === undefined || limit >= entries.length) return entries;
   const step = entries.length / limit;
   return Array.from({ length: limit }, (_, i) => entries[Math.floor(i * step)]);
+}
+
+/** `count` values spread over `values` (all when count ≥ length; the middle one when count = 1). */
+function pickSpread(values: readonly number[], count: number): number[] {
+  if (count >= values.length) return [...values];
+  if (count <= 1) return [values[Math.floor(values.length / 2)]];
+  return Array.from({ length: count }, (_, i) => values[Math.round((i * (values.length - 1)) / (count - 1))]);
 }
 
 /** Mean of the per-language and per-domain WERs (each set weighs the same). */
@@ -166,7 +176,7 @@ function readmeSection(
     '',
     `Made by \`npm run bench:merge-quality\` (\`bench/merge/merge-quality.bench.ts\`) on ${new Date().toISOString().slice(0, 10)}: ` +
       `each method merges the ${expertNames.length} shipped experts (${expertNames.join(', ')}) into \`models/base\`; its scale ` +
-      `(λ / scale) is chosen on the dev split${DEV_LIMIT === undefined ? '' : ` (${DEV_LIMIT} utterances)`} by the mean of the per-language and ` +
+      `(λ / scale, ${GRID_POINTS === Infinity ? 'full grid' : `${GRID_POINTS} grid points`}) is chosen on the dev split${DEV_LIMIT === undefined ? '' : ` (${DEV_LIMIT} utterances)`} by the mean of the per-language and ` +
       `per-domain WER, then scored on the test split${TEST_LIMIT === undefined ? '' : ` (${TEST_LIMIT} utterances spread over it)`}. ` +
       'Other parameters at their documented defaults (TIES density 0.2, DARE density 0.5). WER % (Whisper normalisers), ' +
       'BLEU of X → en translation. Raw figures: `bench/results/merge-quality.json`.',
@@ -218,7 +228,7 @@ async function main(): Promise<void> {
     const base = await evaluate(BASE_DIR, test, WITH_BLEU);
     for (const method of methods) {
       const grid = GRID[method] ?? { key: '', values: [] };
-      const candidates = grid.values.length === 0 ? [null] : grid.values;
+      const candidates = grid.values.length === 0 ? [null] : pickSpread(grid.values, GRID_POINTS);
       const devScores: { value: number | null; meanWer: number }[] = [];
       let best: { value: number | null; meanWer: number; dir: string; seconds: number } | undefined;
       for (const value of candidates) {
