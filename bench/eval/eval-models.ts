@@ -241,7 +241,7 @@ async function main(): Promise<void> {
     split: SPLIT,
     limit: LIMIT ?? null,
     decoding:
-      'greedy with temperature fallback (openai transcribe defaults), language forced from the manifest',
+      'greedy, temperature 0, without timestamps (chorus eval default), language forced from the manifest',
     normalisers: 'Whisper EnglishTextNormalizer (en), BasicTextNormalizer (others)',
     bleu: 'sacrebleu-compatible corpus BLEU (13a, exp smoothing), X→en on the non-English utterances',
     models: results.map((r) => ({
