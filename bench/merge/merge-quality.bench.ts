@@ -65,6 +65,7 @@ const GRID: Record<string, { key: string; values: number[]; fixed?: Record<strin
   breadcrumbs: { key: 'lambda', values: [0.3, 0.6, 1] },
   della: { key: 'lambda', values: [0.7, 1.1, 1.5] },
   pcb: { key: 'lambda', values: [0.8, 1.2, 1.6] },
+  pcb_global: { key: 'lambda', values: [0.8, 1.2, 1.6] },
   sce: { key: 'lambda', values: [0.5, 1, 1.5] },
   consensus: { key: 'lambda', values: [0.15, 0.3, 0.5] },
   tsv_m: { key: 'scale', values: [0.3, 0.6, 1] },
@@ -226,6 +227,30 @@ async function main(): Promise<void> {
   try {
     process.stderr.write('base on test\n');
     const base = await evaluate(BASE_DIR, test, WITH_BLEU);
+    const save = (): void => {
+      writeBenchResult('merge-quality', THREADS, {
+        experts: list.map((e) => e.name),
+        devLimit: DEV_LIMIT ?? null,
+        testLimit: TEST_LIMIT ?? null,
+        selection: 'scale chosen on dev by the mean of per-language and per-domain WER',
+        base: { transcribe: summary(base.transcribe), translate: summary(base.translate) },
+        methods: results.map((r) => ({
+          method: r.method,
+          parameters: r.parameters,
+          dev: r.dev,
+          mergeSeconds: r.mergeSeconds,
+          test: { transcribe: summary(r.test.transcribe), translate: summary(r.test.translate) },
+        })),
+      });
+      if (!args['no-readme'])
+        writeReadme(
+          readmeSection(
+            base,
+            results,
+            list.map((e) => e.name),
+          ),
+        );
+    };
     for (const method of methods) {
       const grid = GRID[method] ?? { key: '', values: [] };
       const candidates = grid.values.length === 0 ? [null] : pickSpread(grid.values, GRID_POINTS);
@@ -279,29 +304,8 @@ async function main(): Promise<void> {
         test: await evaluate(best.dir, test, WITH_BLEU),
       });
       await rm(best.dir, { recursive: true, force: true });
+      save(); // after every method: an interrupted run keeps what it measured
     }
-    writeBenchResult('merge-quality', THREADS, {
-      experts: list.map((e) => e.name),
-      devLimit: DEV_LIMIT ?? null,
-      testLimit: TEST_LIMIT ?? null,
-      selection: 'scale chosen on dev by the mean of per-language and per-domain WER',
-      base: { transcribe: summary(base.transcribe), translate: summary(base.translate) },
-      methods: results.map((r) => ({
-        method: r.method,
-        parameters: r.parameters,
-        dev: r.dev,
-        mergeSeconds: r.mergeSeconds,
-        test: { transcribe: summary(r.test.transcribe), translate: summary(r.test.translate) },
-      })),
-    });
-    if (!args['no-readme'])
-      writeReadme(
-        readmeSection(
-          base,
-          results,
-          list.map((e) => e.name),
-        ),
-      );
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
