@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { writeSafetensors, type TensorSpec } from '../checkpoint/index.js';
@@ -36,8 +36,13 @@ const DTYPE_TAG: Record<OutputDType, 'F32' | 'F16' | 'BF16'> = {
 /** Names of the files written beside the weights. */
 export const MERGE_RECIPE_FILE_NAME = 'merge-recipe.json';
 export const PROVENANCE_FILE_NAME = 'provenance.json';
-/** Base files copied into the merged folder when present. */
-const COPIED_BASE_FILES = ['generation_config.json', 'preprocessor_config.json'];
+/**
+ * Base files NOT copied into the merged folder: weights (rewritten), config.json (rewritten with the
+ * output dtype) and our own records. Everything else at the top level is copied (generation and
+ * preprocessor configs, tokenizer files incl. tiktoken ranks, licences).
+ */
+const NOT_COPIED =
+  /^(config\.json|merge-recipe\.json|provenance\.json|.*\.safetensors|model\.safetensors\.index\.json|\..*)$/;
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -99,13 +104,10 @@ export async function mergeToCheckpoint(
       torch_dtype: recipe.output.dtype,
     };
     await writeFile(join(tmp, 'config.json'), `${JSON.stringify(configJson, null, 2)}\n`);
-    for (const name of COPIED_BASE_FILES) {
-      if (await exists(join(inputs.base.dir, name)))
-        await copyFile(join(inputs.base.dir, name), join(tmp, name));
-    }
-    for (const file of inputs.base.tokenizerFiles) {
-      const name = basename(file);
-      await copyFile(join(inputs.base.dir, name), join(tmp, name));
+    for (const entry of await readdir(inputs.base.dir, { withFileTypes: true })) {
+      if (entry.isFile() && !NOT_COPIED.test(entry.name)) {
+        await copyFile(join(inputs.base.dir, entry.name), join(tmp, entry.name));
+      }
     }
     const dtype = DTYPE_TAG[recipe.output.dtype];
     const specs: TensorSpec[] = inputs.plan.flatMap((t) =>
