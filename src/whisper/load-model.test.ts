@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { writeSyntheticWhisperCheckpoint } from '../checkpoint/index.js';
+import { SafetensorsFile, writeSyntheticWhisperCheckpoint } from '../checkpoint/index.js';
 import { exportOptimum } from './graph/export-optimum.js';
 import { parseWhisperConfig } from './parse-whisper-config.js';
 import { openWhisperModel } from './load-model.js';
@@ -84,4 +84,40 @@ test('openWhisperModel() names the problem: missing folder, missing or corrupt t
   });
   writeFileSync(join(dir, 'tokenizer.json'), '{ not json');
   await assert.rejects(openWhisperModel(dir), { code: 'TOKENIZER_INVALID' });
+});
+
+test('openWhisperModel() accepts a stored proj_out equal to the embedding and refuses a different one', async () => {
+  const untied = join(scratch, 'untied');
+  const opts = {
+    dModel: 32,
+    encoderLayers: 1,
+    decoderLayers: 1,
+    attentionHeads: 2,
+    ffnDim: 64,
+    maxSourcePositions: 100,
+    storeProjOut: true,
+  };
+  await writeSyntheticWhisperCheckpoint(untied, opts);
+  for (const f of [
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'vocab.json',
+    'merges.txt',
+    'added_tokens.json',
+  ]) {
+    copyFileSync(join(TOKENIZER_DIR, f), join(untied, f));
+  }
+  const equal = await openWhisperModel(untied, { intraOpThreads: 1 });
+  await equal.model.close();
+
+  // Flip one value of the stored proj_out: the output layer no longer equals the embedding.
+  const file = join(untied, 'model.safetensors');
+  const st = await SafetensorsFile.open(file);
+  const info = st.info('proj_out.weight');
+  await st.close();
+  assert.ok(info !== undefined);
+  const bytes = readFileSync(file);
+  bytes[info.fileOffsetBytes + 1] ^= 0x40;
+  writeFileSync(file, bytes);
+  await assert.rejects(openWhisperModel(untied, { intraOpThreads: 1 }), { code: 'CHECKPOINT_INVALID' });
 });

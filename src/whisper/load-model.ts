@@ -57,6 +57,7 @@ export async function openWhisperModel(
     );
     // The tokenizer is cheap and a common failure: check it before building graphs.
     const tokenizer = await loadHfTokenizer(checkpoint.dir, config.vocabSize);
+    await assertProjOutTied(checkpoint);
     const model = await loadWhisperModel({
       config,
       weights: (name) => checkpoint.readF32(name),
@@ -68,6 +69,26 @@ export async function openWhisperModel(
     return { model: new CheckpointOwningModel(model, checkpoint), tokenizer, config };
   } finally {
     if (!opened) await checkpoint.close();
+  }
+}
+
+/**
+ * The graphs compute logits with the token embedding (Whisper ties `proj_out` to it). A checkpoint
+ * that stores its own, different `proj_out.weight` would silently decode with the wrong output
+ * layer, so it is refused; a stored copy equal to the embedding is accepted.
+ */
+async function assertProjOutTied(checkpoint: HfCheckpoint): Promise<void> {
+  if (checkpoint.isProjOutTied) return;
+  const [proj, embed] = await Promise.all([
+    checkpoint.readF32('proj_out.weight'),
+    checkpoint.readF32('model.decoder.embed_tokens.weight'),
+  ]);
+  const same = proj.length === embed.length && proj.every((v, i) => Object.is(v, embed[i]));
+  if (!same) {
+    throw new AppError(
+      'CHECKPOINT_INVALID',
+      `Cannot load ${checkpoint.dir}: proj_out.weight differs from model.decoder.embed_tokens.weight (an untied output projection is not supported)`,
+    );
   }
 }
 
