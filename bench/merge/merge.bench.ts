@@ -29,6 +29,7 @@ const EXPERT_COUNT = 4;
 const NOTE =
   'Random weights with real Whisper shapes; 4 experts as F32 delta files; base F32. Time = open + read + merge of every tensor (output dropped, digests not computed). gbPerSec counts float32 base + 4 task vectors per tensor. ratioVsPytorch = chorus seconds / PyTorch seconds (same inputs; the reference uses full torch.linalg.svd where chorus uses randomized top-k SVD and Newton–Schulz polar factors). fractionOfCopyBandwidth compares TA/TIES throughput with a 256 MiB Float32Array copy (read + write bytes). Shared 2-core machine with a training run at higher priority (run under nice -n 10).';
 let torchVersionCache: string | undefined;
+let previousRows: Record<string, unknown>[] | undefined;
 /** Task-vector size next to the synthetic weights' ±0.1: fine-tunes move weights by a few percent. */
 const DELTA_AMPLITUDE = 0.02;
 
@@ -192,10 +193,12 @@ function writeResults(
   const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'results');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'merge.json');
-  let previous: Record<string, unknown>[] = [];
-  if (isAppend && existsSync(path)) {
-    previous = (JSON.parse(readFileSync(path, 'utf8')) as { rows?: Record<string, unknown>[] }).rows ?? [];
-  }
+  // Rows of earlier runs are read once, before this run writes its first row.
+  previousRows ??=
+    isAppend && existsSync(path)
+      ? ((JSON.parse(readFileSync(path, 'utf8')) as { rows?: Record<string, unknown>[] }).rows ?? [])
+      : [];
+  const previous = previousRows;
   const out = {
     benchmark: 'merge/merge',
     date: new Date().toISOString(),
