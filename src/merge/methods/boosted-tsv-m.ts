@@ -16,18 +16,15 @@
 import { z } from 'zod';
 import type { LinalgBackend } from '../linalg/index.js';
 import {
-  areAllZero,
   frobeniusNorm,
-  isSvdMatrix,
   nuclearNorm,
   sharedLinalgBackend,
   truncatedSvd,
-  weightTaskVectors,
   type Matrix,
   type Svd,
 } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { meanRuleInto, mergeTaskSingularVectors, SvdSettingsShape, taskSeed } from './tsv-m.js';
+import { subspaceMatrixDeltas, mergeTaskSingularVectors, SvdSettingsShape, taskSeed } from './tsv-m.js';
 
 /** Parameters of {@link boostedTsvM}. */
 export const BoostedTsvMParamsSchema = z.strictObject({
@@ -93,15 +90,8 @@ export function createBoostedTsvM(backend?: LinalgBackend): MergeMethod<BoostedT
     paramsSchema: BoostedTsvMParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();
-      const deltas = weightTaskVectors(input.deltas, input.weights);
-      if (deltas.length === 0 || areAllZero(deltas) || params.scale === 0) {
-        out.set(input.base);
-        return;
-      }
-      if (!isSvdMatrix(input)) {
-        meanRuleInto(out, input, deltas, params.scale);
-        return;
-      }
+      const deltas = subspaceMatrixDeltas(out, input, params.scale, 'mean');
+      if (deltas === null) return;
       const [rows, cols] = input.shape;
       const r = Math.min(rows, cols);
       const k = Math.max(1, Math.floor(r * (params.rankFraction ?? 1 / deltas.length)));

@@ -9,16 +9,9 @@
  */
 import { z } from 'zod';
 import type { LinalgBackend } from '../linalg/index.js';
-import {
-  areAllZero,
-  isSvdMatrix,
-  polarFactor,
-  sharedLinalgBackend,
-  sumTaskVectors,
-  weightTaskVectors,
-} from '../linalg/index.js';
+import { polarFactor, sharedLinalgBackend, sumTaskVectors } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { meanRuleInto } from './tsv-m.js';
+import { subspaceMatrixDeltas } from './tsv-m.js';
 
 /** Parameters of {@link isoC}. */
 export const IsoCParamsSchema = z.strictObject({
@@ -36,15 +29,8 @@ export function createIsoC(backend?: LinalgBackend): MergeMethod<IsoCParams> {
     paramsSchema: IsoCParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();
-      const deltas = weightTaskVectors(input.deltas, input.weights);
-      if (deltas.length === 0 || areAllZero(deltas) || params.scale === 0) {
-        out.set(input.base);
-        return;
-      }
-      if (!isSvdMatrix(input)) {
-        meanRuleInto(out, input, deltas, params.scale);
-        return;
-      }
+      const deltas = subspaceMatrixDeltas(out, input, params.scale, 'mean');
+      if (deltas === null) return;
       const [rows, cols] = input.shape;
       const sum = sumTaskVectors(deltas, new Float64Array(deltas.length).fill(1), input.base.length);
       const p = await polarFactor(be, { data: sum, rows, cols }, params.polar);

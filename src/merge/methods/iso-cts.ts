@@ -11,18 +11,9 @@
  */
 import { z } from 'zod';
 import type { LinalgBackend } from '../linalg/index.js';
-import {
-  areAllZero,
-  isSvdMatrix,
-  polarFactor,
-  sharedLinalgBackend,
-  sumTaskVectors,
-  truncatedSvd,
-  weightTaskVectors,
-  type Svd,
-} from '../linalg/index.js';
+import { polarFactor, sharedLinalgBackend, sumTaskVectors, truncatedSvd, type Svd } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { meanRuleInto, SvdSettingsShape, taskSeed } from './tsv-m.js';
+import { subspaceMatrixDeltas, SvdSettingsShape, taskSeed } from './tsv-m.js';
 
 /** Parameters of {@link isoCts}. */
 export const IsoCtsParamsSchema = z.strictObject({
@@ -64,15 +55,8 @@ export function createIsoCts(backend?: LinalgBackend): MergeMethod<IsoCtsParams>
     paramsSchema: IsoCtsParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();
-      const deltas = weightTaskVectors(input.deltas, input.weights);
-      if (deltas.length === 0 || areAllZero(deltas) || params.scale === 0) {
-        out.set(input.base);
-        return;
-      }
-      if (!isSvdMatrix(input)) {
-        meanRuleInto(out, input, deltas, params.scale);
-        return;
-      }
+      const deltas = subspaceMatrixDeltas(out, input, params.scale, 'mean');
+      if (deltas === null) return;
       const [rows, cols] = input.shape;
       const r = Math.min(rows, cols);
       const T = deltas.length;

@@ -10,16 +10,13 @@
 import { z } from 'zod';
 import type { LinalgBackend } from '../linalg/index.js';
 import {
-  areAllZero,
   combineTaskVectorsInto,
-  isSvdMatrix,
   keepTopMagnitudeInPlace,
   sharedLinalgBackend,
   truncatedSvd,
-  weightTaskVectors,
 } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { SvdSettingsShape, taskSeed } from './tsv-m.js';
+import { subspaceMatrixDeltas, SvdSettingsShape, taskSeed } from './tsv-m.js';
 
 /** Parameters of {@link lors}. */
 export const LorsParamsSchema = z.strictObject({
@@ -68,16 +65,9 @@ export function createLors(backend?: LinalgBackend): MergeMethod<LorsParams> {
     paramsSchema: LorsParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();
-      const deltas = weightTaskVectors(input.deltas, input.weights);
+      const deltas = subspaceMatrixDeltas(out, input, params.scale, 'sum');
+      if (deltas === null) return;
       const ones = new Float64Array(deltas.length).fill(1);
-      if (deltas.length === 0 || areAllZero(deltas) || params.scale === 0) {
-        out.set(input.base);
-        return;
-      }
-      if (!isSvdMatrix(input)) {
-        combineTaskVectorsInto(out, input.base, deltas, ones, params.scale);
-        return;
-      }
       const [rows, cols] = input.shape;
       const pruned: Float32Array[] = [];
       for (let t = 0; t < deltas.length; t++) {

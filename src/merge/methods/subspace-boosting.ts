@@ -12,22 +12,18 @@
 import { z } from 'zod';
 import type { LinalgBackend } from '../linalg/index.js';
 import {
-  areAllZero,
-  combineTaskVectorsInto,
   gemmTs,
-  isSvdMatrix,
   jacobiSvd,
   dropNullDirections,
   polarFactor,
   sharedLinalgBackend,
   sumTaskVectors,
   truncatedSvd,
-  weightTaskVectors,
   EXACT_SVD_MAX_WORK,
   type Matrix,
 } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { SvdSettingsShape } from './tsv-m.js';
+import { subspaceMatrixDeltas, SvdSettingsShape } from './tsv-m.js';
 
 /** Parameters of {@link subspaceBoosting}. */
 export const SubspaceBoostingParamsSchema = z.strictObject({
@@ -123,16 +119,9 @@ export function createSubspaceBoosting(backend?: LinalgBackend): MergeMethod<Sub
     paramsSchema: SubspaceBoostingParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();
-      const deltas = weightTaskVectors(input.deltas, input.weights);
+      const deltas = subspaceMatrixDeltas(out, input, params.scale, 'sum');
+      if (deltas === null) return;
       const ones = new Float64Array(deltas.length).fill(1);
-      if (deltas.length === 0 || areAllZero(deltas) || params.scale === 0) {
-        out.set(input.base);
-        return;
-      }
-      if (!isSvdMatrix(input)) {
-        combineTaskVectorsInto(out, input.base, deltas, ones, params.scale);
-        return;
-      }
       const [rows, cols] = input.shape;
       const merged = sumTaskVectors(deltas, ones, input.base.length);
       const beta = isAttentionTensor(input.name) ? params.attentionBeta : params.beta;

@@ -93,6 +93,29 @@ export function meanRuleInto(
   combineTaskVectorsInto(out, input.base, deltas, coef, scale);
 }
 
+/**
+ * The prologue every subspace method shares: weights the task vectors; writes the base when
+ * there is nothing to merge (no or all-zero task vectors, scale 0); applies the method's
+ * non-matrix rule (`mean`: base + scale·mean τ'; `sum`: base + scale·Σ τ') to tensors outside the
+ * SVD path. Returns the weighted task vectors when the matrix path must run, else null.
+ */
+export function subspaceMatrixDeltas(
+  out: Float32Array,
+  input: TensorMergeInput,
+  scale: number,
+  nonMatrixRule: 'mean' | 'sum',
+): Float32Array[] | null {
+  const deltas = weightTaskVectors(input.deltas, input.weights);
+  if (deltas.length === 0 || areAllZero(deltas) || scale === 0) {
+    out.set(input.base);
+    return null;
+  }
+  if (isSvdMatrix(input)) return deltas;
+  if (nonMatrixRule === 'mean') meanRuleInto(out, input, deltas, scale);
+  else combineTaskVectorsInto(out, input.base, deltas, new Float64Array(deltas.length).fill(1), scale);
+  return null;
+}
+
 /** TSV-M with an injected linear-algebra backend. */
 export function createTsvM(backend?: LinalgBackend): MergeMethod<TsvMParams> {
   return {
@@ -101,15 +124,8 @@ export function createTsvM(backend?: LinalgBackend): MergeMethod<TsvMParams> {
     paramsSchema: TsvMParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();
-      const deltas = weightTaskVectors(input.deltas, input.weights);
-      if (deltas.length === 0 || areAllZero(deltas) || params.scale === 0) {
-        out.set(input.base);
-        return;
-      }
-      if (!isSvdMatrix(input)) {
-        meanRuleInto(out, input, deltas, params.scale);
-        return;
-      }
+      const deltas = subspaceMatrixDeltas(out, input, params.scale, 'mean');
+      if (deltas === null) return;
       const [rows, cols] = input.shape;
       const r = Math.min(rows, cols);
       // ⌊r/T⌋ as in the reference, but at least one triplet so no task is silently dropped.
