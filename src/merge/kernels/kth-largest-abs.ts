@@ -1,13 +1,38 @@
+/** Histograms of the radix select: the high 15 bits of |x|'s float32 pattern, then the low 16. */
+const HIGH_BINS = 1 << 15;
+const LOW_BINS = 1 << 16;
+let highCounts: Uint32Array | undefined;
+let lowCounts: Uint32Array | undefined;
+const bitsOfOne = new Uint32Array(1);
+const floatOfBits = new Float32Array(bitsOfOne.buffer);
+
 /**
- * The k-th largest |x| of a tensor (k ≥ 1), by Floyd–Rivest-free iterative quickselect on a
- * scratch copy: O(n) expected, allocation of one Float32Array of n elements.
+ * The k-th largest |x| of a tensor (k ≥ 1), exactly, by a two-pass radix select on the float32
+ * bit patterns: for non-negative floats the pattern with the sign bit cleared orders like the
+ * value. Pass 1 counts the high 15 bits and finds the bucket holding the k-th largest; pass 2
+ * counts the low 16 bits inside that bucket. Reads the input twice, writes nothing and allocates
+ * no copy (the two histograms, 384 KiB, are reused). `values` must hold no NaN.
  */
 export function kthLargestAbs(values: Float32Array, k: number): number {
   const n = values.length;
   if (k < 1 || k > n) throw new RangeError(`kthLargestAbs: k=${k} outside [1, ${n}]`);
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = Math.abs(values[i]);
-  return kthLargestInPlace(a, k);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  const high = (highCounts ??= new Uint32Array(HIGH_BINS));
+  const low = (lowCounts ??= new Uint32Array(LOW_BINS));
+  high.fill(0);
+  for (let i = 0; i < n; i++) high[(bits[i] >>> 16) & 0x7fff]++;
+  let rank = k; // rank of the wanted value among those in buckets ≤ the current one, from the top
+  let bucket = HIGH_BINS - 1;
+  while (high[bucket] < rank) rank -= high[bucket--];
+  low.fill(0);
+  for (let i = 0; i < n; i++) {
+    const b = bits[i];
+    if (((b >>> 16) & 0x7fff) === bucket) low[b & 0xffff]++;
+  }
+  let lowBits = LOW_BINS - 1;
+  while (low[lowBits] < rank) rank -= low[lowBits--];
+  bitsOfOne[0] = ((bucket << 16) | lowBits) >>> 0;
+  return floatOfBits[0];
 }
 
 /** Same as {@link kthLargestAbs} but reorders `a` (already non-negative or any values) in place. */

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import {
+  generalizedTaskArithmeticInto,
+  type GeneralizedTaskArithmeticOptions,
+} from './generalized-task-arithmetic.js';
+
+/** The plain per-element loop the blocked kernels must reproduce bit for bit. */
+function referenceInto(
+  out: Float32Array,
+  base: Float32Array,
+  deltas: readonly Float32Array[],
+  weights: Float64Array,
+  options: GeneralizedTaskArithmeticOptions,
+): Float32Array {
+  const taskCount = deltas.length;
+  const thresholds = options.thresholds ?? new Float64Array(taskCount);
+  let weightSum = 0;
+  for (let t = 0; t < taskCount; t++) weightSum += weights[t];
+  const plainDivisor = Math.abs(weightSum) < 1e-8 ? 1 : weightSum;
+  for (let i = 0; i < out.length; i++) {
+    let mixed = 0;
+    if (options.isConsensus) {
+      let signWeight = 0;
+      for (let t = 0; t < taskCount; t++) {
+        const v = deltas[t][i];
+        if (Math.abs(v) >= thresholds[t]) signWeight += weights[t] * v;
+      }
+      const majority = signWeight >= 0 ? 1 : -1;
+      let divisor = 0;
+      for (let t = 0; t < taskCount; t++) {
+        const v = deltas[t][i];
+        if (Math.abs(v) < thresholds[t]) continue;
+        const wd = weights[t] * v;
+        if ((wd > 0 && majority > 0) || (wd < 0 && majority < 0)) {
+          mixed += wd;
+          divisor += weights[t];
+        }
+      }
+      if (options.isNormalized) mixed /= divisor === 0 ? 1 : divisor;
+    } else {
+      for (let t = 0; t < taskCount; t++) {
+        const v = deltas[t][i];
+        if (Math.abs(v) >= thresholds[t]) mixed += weights[t] * v;
+      }
+      if (options.isNormalized) mixed /= plainDivisor;
+    }
+    out[i] = base[i] + options.scale * mixed;
+  }
+  return out;
+}
+
+/** Exact zeros, signed zeros and ties next to arbitrary values, so every branch is taken. */
+const SPECIAL = [0, -0, 0.5, -0.5, 1, -1];
+
+test('generalizedTaskArithmeticInto() equals the per-element loop bit for bit (blocks, groups, every mode)', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 9 }),
+      fc.integer({ min: 1, max: 2600 }),
+      fc.boolean(),
+      fc.boolean(),
+      fc.constantFrom(1, 0.3, -2),
+      fc.constantFrom('none', 'zero', 'some'),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      (taskCount, n, isConsensus, isNormalized, scale, thresholdKind, seed) => {
+        let state = seed >>> 0;
+        const pick = (): number => {
+          state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+          return state;
+        };
+        const fill = (): Float32Array =>
+          Float32Array.from({ length: n }, () => {
+            const r = pick();
+            return r % 2 === 0 ? SPECIAL[(r >>> 1) % SPECIAL.length] : (r / 2 ** 32 - 0.5) * 8;
+          });
+        const base = fill();
+        const deltas = Array.from({ length: taskCount }, fill);
+        const weights = Float64Array.from({ length: taskCount }, () => [1, 0.5, -1, 0, 2][pick() % 5]);
+        const thresholds =
+          thresholdKind === 'none'
+            ? undefined
+            : Float64Array.from({ length: taskCount }, () =>
+                thresholdKind === 'zero' ? 0 : [0, 0.5, 1, Infinity][pick() % 4],
+              );
+        const options = { isConsensus, isNormalized, scale, ...(thresholds ? { thresholds } : {}) };
+        const want = referenceInto(new Float32Array(n), base, deltas, weights, options);
+        const got = generalizedTaskArithmeticInto(new Float32Array(n), base, deltas, weights, options);
+        assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer));
+      },
+    ),
+    { numRuns: 80 },
+  );
+});
