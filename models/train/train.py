@@ -71,7 +71,14 @@ class Data:
             used.update(a)
             used.update(b)
         self.subset = sorted(used | set(range(T.EOT, T.VOCAB_SIZE)))
-        chars = sorted(set("".join(m["text"].lower() for m in self.metas)))
+        # auxiliary CTC targets: espeak-ng's IPA phonemes of each utterance (phonemes.py) when present,
+        # else the lower-cased characters of the text
+        ph = os.path.join(WORK, "corpus", "phonemes.jsonl")
+        if os.path.exists(ph):
+            self.ctc_text = [json.loads(l) for l in open(ph, encoding="utf-8")]
+        else:
+            self.ctc_text = [m["text"].lower() for m in self.metas]
+        chars = sorted(set("".join(self.ctc_text)))
         self.char_id = {c: i + 1 for i, c in enumerate(chars)}
         self.n_frames = [min(N_FRAMES, int(math.ceil(m["n_samples"] / 160))) for m in self.metas]
         self.by_lang = {l: [i for i, m in enumerate(self.metas) if m["split"] == "train" and m["lang"] == l] for l in LANGS}
@@ -135,7 +142,7 @@ class Data:
             inp[b, :len(s) - 1] = torch.tensor(s[:-1])
             for j in range(sot, len(s) - 1):
                 tgt[b, j] = sub_pos[s[j + 1]]
-        ctc_t = [torch.tensor([self.char_id[ch] for ch in self.metas[i]["text"].lower()]) for i in idx]
+        ctc_t = [torch.tensor([self.char_id[ch] for ch in self.ctc_text[i]]) for i in idx]
         ctc_in = torch.tensor([min(nf, self.n_frames[i]) // 2 for i in idx])
         return mel, inp, tgt, ctc_t, ctc_in
 
@@ -146,11 +153,17 @@ class Data:
         return self._sub_pos
 
 
-def init_model(data, seed):
+def init_model(data, seed, pos_scale=1.0, conv_gain=1.0):
+    """pos_scale scales the (frozen, shipped) sinusoidal encoder position table; conv_gain scales the
+    initial conv weights. Both exist because the audio features out of a default-initialised conv
+    stack start ~17x smaller than the unit-amplitude sinusoids they are added to."""
     torch.manual_seed(seed)
     cfg = make_config(**DIMS)
     model = Whisper(cfg)
     with torch.no_grad():
+        model.model.encoder.embed_positions.weight.mul_(pos_scale)
+        model.model.encoder.conv1.weight.mul_(conv_gain)
+        model.model.encoder.conv2.weight.mul_(conv_gain)
         E = model.model.decoder.embed_tokens.weight
         E.zero_()
         sub = torch.tensor(data.subset)
@@ -186,7 +199,7 @@ def train(args):
         pool = data.indices("train")
     else:
         pool = data.indices("train", **EXPERTS[args.pool])
-    model = init_model(data, args.seed)
+    model = init_model(data, args.seed, args.pos_scale, args.conv_gain)
     if args.init == "shipped":  # the F16 base exactly as shipped in models/base
         import package
         sd, _ = package.read_safetensors(os.path.join(package.MODELS, "base", "model.safetensors"))
@@ -268,7 +281,7 @@ def train(args):
         else:
             lp = ctc_head(enc).log_softmax(-1).transpose(0, 1)
             ctc = F.ctc_loss(lp, torch.cat(ctc_t), ctc_in, torch.tensor([len(t) for t in ctc_t]), zero_infinity=True)
-            loss = ce + args.ctc_weight * ctc
+            loss = (ce if step >= args.ce_warmup else 0.0 * ce) + args.ctc_weight * ctc
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if world > 1:
@@ -290,6 +303,12 @@ def train(args):
             log(run_dir, f"step {step} lr {lr:.2e} ce {a[0]:.3f} ctc {a[1]:.3f} enc_std_t {a[2]:.3f} "
                          f"{(time.time() - t0) / args.log_every:.2f}s/step")
             t0 = time.time()
+        if rank == 0 and args.eval_every and step % args.eval_every == 0:
+            model.model.decoder.embed_tokens = full_emb
+            with torch.no_grad():
+                full_emb.weight[sub] = small.weight
+            res, _ = evaluate(model, data, "dev", log_fn=lambda m: log(run_dir, m))
+            model.model.decoder.embed_tokens = small
         if rank == 0 and (step % args.ckpt_every == 0 or step == stop):
             torch.save({"model": full_state(model, full_emb, small, sub), "ctc": ctc_head.state_dict(), "opt": opt.state_dict(),
                         "step": step}, ck + ".tmp")
@@ -422,6 +441,10 @@ def main():
     t.add_argument("--conv-lr-scale", type=float, default=0.2)
     t.add_argument("--stop-at", type=int, default=0, help="stop (checkpoint) at this step; schedule still uses --steps")
     t.add_argument("--seed", type=int, default=1)
+    t.add_argument("--pos-scale", type=float, default=1.0)
+    t.add_argument("--conv-gain", type=float, default=1.0)
+    t.add_argument("--ce-warmup", type=int, default=0, help="steps of CTC-only training (decoder loss weight 0)")
+    t.add_argument("--eval-every", type=int, default=0, help="greedy-decode the dev split every N steps (rank 0)")
     t.add_argument("--threads", type=int, default=2)
     t.add_argument("--ckpt-every", type=int, default=100)
     t.add_argument("--log-every", type=int, default=50)
