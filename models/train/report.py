@@ -104,7 +104,14 @@ raw numbers in `models/train/metrics/`. The TypeScript `chorus eval` numbers wil
 | --- | --- | --- | --- | --- | --- |
 {chr(10).join(ex_rows)}
 """
-    open(os.path.join(MODELS, "README.md"), "w").write(text)
+    # keep the sections the TypeScript benches own (chorus eval, merge quality) from the current file
+    readme = os.path.join(MODELS, "README.md")
+    old = open(readme, encoding="utf-8").read() if os.path.exists(readme) else ""
+    for tag in ("eval", "merge-quality"):
+        b, e = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
+        if b in old and e in old:
+            text += "\n" + old[old.index(b):old.index(e) + len(e)] + "\n"
+    open(readme, "w", encoding="utf-8").write(text)
     print(text)
 
 

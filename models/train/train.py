@@ -293,8 +293,12 @@ def train(args):
             for g in grads:
                 g.copy_(flat[o:o + g.numel()].view_as(g))
                 o += g.numel()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        gnorm = torch.nn.utils.clip_grad_norm_(params, 1.0)
+        if not torch.isfinite(gnorm):  # a non-finite gradient (same on every rank after the all-reduce): skip the update
+            log(run_dir, f"step {step}: non-finite gradient norm, update skipped")
+            opt.zero_grad(set_to_none=True)
+        else:
+            opt.step()
         step += 1
         agg.append((ce.item(), ctc.item(), enc.detach().std(1).mean().item()))
         if step % args.log_every == 0:
