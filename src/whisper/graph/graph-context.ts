@@ -107,6 +107,25 @@ export class GraphContext {
     return { w: wName, bias: await this.vector(`${prefix}.bias`, dOut) };
   }
 
+  /**
+   * `linear` with weight and bias multiplied by `scale`. Used with scale = 1/√headDim = 2⁻³ (head
+   * size 64): a power of two, so x·(sW) + sb equals s·(x·W + b) bit for bit (barring subnormals).
+   */
+  async scaledLinear(prefix: string, dIn: number, dOut: number, scale: number): Promise<LinearNames> {
+    const tag = `x${scale}`;
+    const w = await this.#once(`${prefix}.weight.T.${tag}`, async () => {
+      const raw = await readWeight(this.source, `${prefix}.weight`, dIn * dOut);
+      const t = transposeInto(new Float32Array(raw.length), raw, dOut, dIn);
+      for (let i = 0; i < t.length; i++) t[i] *= scale;
+      return { data: t, dims: [dIn, dOut] };
+    });
+    const bias = await this.#once(`${prefix}.bias.${tag}`, async () => ({
+      data: (await readWeight(this.source, `${prefix}.bias`, dOut)).map((x) => x * scale),
+      dims: [dOut],
+    }));
+    return { w, bias };
+  }
+
   /** Loads q/k/v projections of `prefix` packed as one [d, 3d] MatMul weight and a [3d] bias
    *  (k_proj has no bias in Whisper: zeros, as genai materialises them). */
   async packedQkv(prefix: string, d: number): Promise<LinearNames> {
