@@ -103,10 +103,11 @@ export class CheckpointTaskVector implements TaskVectorSource {
     return this.base.info(name).shape;
   }
 
-  async readDeltaF32(name: string, base?: Float32Array): Promise<Float32Array | null> {
+  async readDeltaF32(name: string, base?: Float32Array, into?: Float32Array): Promise<Float32Array | null> {
     if (!this.#nameSet.has(name)) return null;
+    const usable = into !== undefined && into.length === this.tuned.info(name).elementCount;
     const [delta, theta0] = await Promise.all([
-      this.tuned.readF32(name),
+      this.tuned.readF32(name, usable ? into : undefined),
       base === undefined ? this.base.readF32(name) : Promise.resolve(base),
     ]);
     if (theta0.length !== delta.length) {

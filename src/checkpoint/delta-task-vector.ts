@@ -113,9 +113,10 @@ export class DeltaTaskVector implements TaskVectorSource {
     return this.file.info(name).shape;
   }
 
-  async readDeltaF32(name: string, base?: Float32Array): Promise<Float32Array | null> {
+  async readDeltaF32(name: string, base?: Float32Array, into?: Float32Array): Promise<Float32Array | null> {
     if (!this.file.has(name)) return null;
-    const delta = await this.file.readF32(name);
+    const usable = into !== undefined && into.length === this.file.info(name).elementCount;
+    const delta = await this.file.readF32(name, usable ? into : undefined);
     if (base !== undefined && base.length !== delta.length) {
       throw new AppError(
         'MERGE_SHAPE_MISMATCH',

@@ -160,11 +160,11 @@ export class HfCheckpoint implements AsyncDisposable {
   }
 
   /**
-   * Reads an F32/F16/BF16 tensor as float32.
+   * Reads an F32/F16/BF16 tensor as float32, into `into` when given (see {@link SafetensorsFile.readF32}).
    * @throws AppError `CHECKPOINT_INVALID` (unknown tensor, non-float, truncated), `RESOURCE_CLOSED`.
    */
-  readF32(name: string): Promise<Float32Array> {
-    return this.weights.readF32(this.#resolve(name));
+  readF32(name: string, into?: Float32Array): Promise<Float32Array> {
+    return this.weights.readF32(this.#resolve(name), into);
   }
 
   /** Reads a tensor's stored bytes. @throws like {@link readF32}. */

@@ -135,8 +135,8 @@ export class SafetensorsCollection implements AsyncDisposable {
   }
 
   /** See {@link SafetensorsFile.readF32}. */
-  readF32(name: string): Promise<Float32Array> {
-    return this.#file(name).readF32(name);
+  readF32(name: string, into?: Float32Array): Promise<Float32Array> {
+    return this.#file(name).readF32(name, into);
   }
 
   /** See {@link SafetensorsFile.readRawChunks}. */

@@ -28,6 +28,10 @@ export async function runTaskVectorSourceContract(
       assert.deepEqual(again, delta, `readDeltaF32(${name}, base) equals readDeltaF32(${name})`);
       assert.deepEqual(theta0, copy, 'the base tensor is not modified');
       assert.notEqual(again, delta, 'each call returns a fresh array the caller owns');
+      // A lent array (recycled, holding garbage) gives the same delta, wherever it ends up.
+      const lent = new Float32Array(n).fill(Number.NaN);
+      const intoResult = await source.readDeltaF32(name, theta0, lent);
+      assert.deepEqual(intoResult, delta, `readDeltaF32(${name}, base, into) equals the fresh read`);
     }
   }
   const outside = base.tensorNames.find((n) => !source.has(n));

@@ -18,10 +18,13 @@ export interface TaskVectorSource extends AsyncDisposable {
    * The delta of one tensor as float32 (a fresh array the caller owns), or `null` when the source
    * leaves the tensor unchanged (all zeros). `base` is the base tensor in float32 when the caller
    * already holds it (saves a read for checkpoint sources; must not be modified by the source).
+   * `into` (the tensor's element count, not aliasing `base`) is an array the caller lends for
+   * the result: a source may write the delta there and return it (no fresh memory), or ignore it
+   * and return a fresh array; its contents are unspecified afterwards either way.
    * @throws AppError `CHECKPOINT_INVALID` (bad or truncated file), `MERGE_SHAPE_MISMATCH`
    * (a `base` of the wrong length), `RESOURCE_CLOSED`.
    */
-  readDeltaF32(name: string, base?: Float32Array): Promise<Float32Array | null>;
+  readDeltaF32(name: string, base?: Float32Array, into?: Float32Array): Promise<Float32Array | null>;
   /** Content digest (sha256 hex) of the source (for content-addressed merge ids). */
   digest(): Promise<string>;
   /** Releases files. Idempotent. */
