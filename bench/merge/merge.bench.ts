@@ -27,7 +27,7 @@ import {
 
 const EXPERT_COUNT = 4;
 const NOTE =
-  'Random weights with real Whisper shapes; 4 experts as F32 delta files; base F32. Time = open + read + merge of every tensor (output dropped, digests not computed). gbPerSec counts float32 base + 4 task vectors per tensor. ratioVsPytorch = chorus seconds / PyTorch seconds (same inputs; the reference uses full torch.linalg.svd where chorus uses randomized top-k SVD and Newton–Schulz polar factors). fractionOfCopyBandwidth compares TA/TIES throughput with a 256 MiB Float32Array copy (read + write bytes). Shared 2-core machine with a training run at higher priority (run under nice -n 10).';
+  'Random weights with real Whisper shapes; 4 experts as F32 delta files; base F32. Time = open + read + merge of every tensor (each output consumed, then its buffer recycled as mergeToCheckpoint does; digests not computed). gbPerSec counts float32 base + 4 task vectors per tensor. ratioVsPytorch = chorus seconds / PyTorch seconds (same inputs; the reference uses full torch.linalg.svd where chorus uses randomized top-k SVD and Newton–Schulz polar factors). fractionOfCopyBandwidth compares TA/TIES throughput with a 256 MiB Float32Array copy (read + write bytes). Shared 2-core machine with a training run at higher priority (run under nice -n 10).';
 let torchVersionCache: string | undefined;
 let previousRows: Record<string, unknown>[] | undefined;
 /** Task-vector size next to the synthetic weights' ±0.1: fine-tunes move weights by a few percent. */
@@ -173,6 +173,7 @@ async function child(base: string, experts: string[], method: string, threads: n
   for await (const t of streamMergedTensors(inputs, {
     ...(executor ? { executor } : {}),
     concurrency: threads,
+    recycleOutputs: true,
   })) {
     sink += t.data[0];
     bytes += t.data.length * 4 * (1 + EXPERT_COUNT);

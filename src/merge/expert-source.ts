@@ -23,8 +23,11 @@ export interface ExpertSource {
   /** Tensors this expert may change (its τ is zero elsewhere). Never the tied `proj_out.weight`. */
   readonly tensorNames: readonly string[];
   shapeOf(name: string): readonly number[];
-  /** τ for `name`, as a new float32 buffer the caller owns (zeros when the source leaves it unchanged). */
-  readDelta(name: string, base: Float32Array): Promise<Float32Array>;
+  /**
+   * τ for `name`, as a float32 array the caller owns (zeros when the source leaves it unchanged):
+   * `into` (the tensor's element count) when given and usable by the source, else a new array.
+   */
+  readDelta(name: string, base: Float32Array, into?: Float32Array): Promise<Float32Array>;
   /** Content digest of the expert. */
   digest(): Promise<string>;
   /** Content digest (checkpoint layer) of the base this expert was trained from, when declared (`base_digest`). */
@@ -112,8 +115,10 @@ class TaskVectorExpert implements ExpertSource {
   shapeOf(name: string): readonly number[] {
     return this.source.shape(name);
   }
-  async readDelta(name: string, base: Float32Array): Promise<Float32Array> {
-    return (await this.source.readDeltaF32(name, base)) ?? new Float32Array(base.length);
+  async readDelta(name: string, base: Float32Array, into?: Float32Array): Promise<Float32Array> {
+    const delta = await this.source.readDeltaF32(name, base, into);
+    if (delta !== null) return delta;
+    return into !== undefined && into.length === base.length ? into.fill(0) : new Float32Array(base.length);
   }
   digest(): Promise<string> {
     return this.source.digest();

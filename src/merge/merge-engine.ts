@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { Float32BufferPool } from './buffer-pool.js';
 import { inlineMergeExecutor, type MergeExecutor } from './merge-executor.js';
 import type { MergeInputs, PlannedTensor } from './merge-inputs.js';
 import { resolveExpertParams } from './merge-recipe.js';
@@ -25,6 +26,12 @@ export interface MergeRunOptions {
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: MergeProgress) => void;
+  /**
+   * Reuse each yielded tensor's buffer once the next tensor is requested (for consumers that
+   * write tensors out one at a time): a yielded `data` is then valid only until the next
+   * iteration. Default false (every yielded tensor keeps its own buffer).
+   */
+  readonly recycleOutputs?: boolean;
 }
 
 /** One merged tensor, in plan order. */
@@ -48,20 +55,27 @@ function inputBytes(t: PlannedTensor, expertCount: number): number {
   return t.elementCount * 4 * (1 + expertCount);
 }
 
-/** Reads θ_0 and every τ_t of one tensor (absent task vectors are zeros); checks happen in the job. */
+/**
+ * Reads θ_0 and every τ_t of one tensor (absent task vectors are zeros) into buffers from `pool`;
+ * checks happen in the job.
+ */
 async function readTensorInput(
   inputs: MergeInputs,
   t: PlannedTensor,
   weights: Float64Array,
   expertParams: readonly Record<string, unknown>[],
+  pool: Float32BufferPool,
 ): Promise<TensorMergeInput> {
-  const base = await inputs.base.readF32(t.name);
+  const base = await inputs.base.readF32(t.name, pool.acquire(t.elementCount));
   const deltas: Float32Array[] = [];
   for (let e = 0; e < inputs.experts.length; e++) {
+    const into = pool.acquire(t.elementCount);
     if (t.expertIndices.includes(e)) {
-      deltas.push(await inputs.experts[e].readDelta(t.name, base));
+      const delta = await inputs.experts[e].readDelta(t.name, base, into);
+      if (delta !== into) pool.release(into.buffer);
+      deltas.push(delta);
     } else {
-      deltas.push(new Float32Array(t.elementCount));
+      deltas.push(into.fill(0));
     }
   }
   return {
@@ -79,8 +93,9 @@ async function readTensorInput(
 
 /**
  * Merges the model tensor by tensor and yields each merged tensor in plan order. At most
- * `concurrency` tensors (each: θ_0, T task vectors and the output) are in memory at once; every
- * input is read lazily. Methods with a collector get a first pass over the whole model. Tensors
+ * `concurrency` tensors (each: θ_0, T task vectors and the output) are in memory at once, plus
+ * as many recycled buffers (fresh memory costs a page fault per 4 KiB, more than the merge);
+ * every input is read lazily. Methods with a collector get a first pass over the whole model. Tensors
  * whose task vectors are all zero (frozen tables, tensors no expert changes) pass the base through.
  * @throws AppError `MERGE_INPUT_INVALID` (NaN/Inf in an input), method errors; the signal's reason when aborted.
  */
@@ -97,6 +112,8 @@ export async function* streamMergedTensors(
   const weights = Float64Array.from(recipe.experts.map((e) => e.weight));
   const expertCount = inputs.experts.length;
   const bytesTotal = plan.reduce((s, t) => s + inputBytes(t, expertCount), 0);
+  const pool = new Float32BufferPool(concurrency * (expertCount + 2));
+  const recycle = (buffers: readonly ArrayBuffer[]): void => pool.release(...buffers);
   options.signal?.throwIfAborted();
 
   let stats: unknown = undefined;
@@ -107,7 +124,7 @@ export async function* streamMergedTensors(
     async function* observed(): AsyncGenerator<TensorMergeInput> {
       for (const t of plan) {
         options.signal?.throwIfAborted();
-        yield await readTensorInput(inputs, t, weights, expertParams);
+        yield await readTensorInput(inputs, t, weights, expertParams, pool);
         done++;
         bytesDone += inputBytes(t, expertCount);
         options.onProgress?.({
@@ -120,19 +137,21 @@ export async function* streamMergedTensors(
         });
       }
     }
-    stats = await executor.collectStats(recipe.method, recipe.parameters, observed());
+    stats = await executor.collectStats(recipe.method, recipe.parameters, observed(), recycle);
     timings.collectMs = performance.now() - started;
   }
 
   const started = performance.now();
   const mergeOne = async (t: PlannedTensor): Promise<MergedTensor> => {
-    const input = await readTensorInput(inputs, t, weights, expertParams);
-    const { data, isPassThrough } = await executor.mergeTensor({
+    const input = await readTensorInput(inputs, t, weights, expertParams, pool);
+    const { data, isPassThrough, spent } = await executor.mergeTensor({
       method: recipe.method,
       params: recipe.parameters,
       stats,
       input,
+      ...(options.recycleOutputs === true ? { out: pool.acquire(t.elementCount) } : {}),
     });
+    recycle(spent);
     return { name: t.name, shape: t.shape, data, aliases: t.aliases, isPassThrough };
   };
   const inFlight: Promise<MergedTensor>[] = [];
@@ -160,6 +179,7 @@ export async function* streamMergedTensors(
         elapsedMs: timings.mergeMs,
       });
       yield merged;
+      if (options.recycleOutputs === true) pool.release(merged.data.buffer);
     }
   } finally {
     await Promise.allSettled(inFlight);

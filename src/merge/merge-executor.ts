@@ -1,4 +1,4 @@
-import { AppError, firstNonFiniteIndex } from '../shared/index.js';
+import { AppError } from '../shared/index.js';
 import { findMergeMethod } from './methods/registry.js';
 import type { TensorMergeInput } from './methods/merge-method.js';
 
@@ -8,29 +8,74 @@ export interface TensorMergeJob {
   readonly params: unknown;
   readonly stats: unknown;
   readonly input: TensorMergeInput;
+  /** Where to write the merged tensor (the input's length, contents ignored), lent by the caller; default a new array. */
+  readonly out?: Float32Array;
 }
 
 /** A merged tensor; `isPassThrough` when every task vector was zero and θ_0 came back unchanged. */
 export interface TensorMergeResult {
   readonly data: Float32Array;
   readonly isPassThrough: boolean;
+  /**
+   * Buffers of the job (inputs, an unused `out`) that the executor is done with and hands back
+   * for reuse; never `data`'s buffer.
+   */
+  readonly spent: readonly ArrayBuffer[];
 }
+
+/** Called with buffers an executor is done with (for reuse by the caller). */
+export type RecycleBuffers = (buffers: readonly ArrayBuffer[]) => void;
 
 /**
  * Where per-tensor merges run: inline on the calling thread (`inlineMergeExecutor`, CLI and tests)
- * or in worker threads (`MergeWorkerPool`, the server). Either may take ownership of the input
- * buffers (a pool transfers them), so callers must not reuse them after submitting.
+ * or in worker threads (`MergeWorkerPool`, the server). Either takes ownership of the buffers
+ * under the job's arrays (a pool transfers them, whole when an array starts at offset 0), so
+ * callers must not use them after submitting, except those handed back as `spent`.
  */
 export interface MergeExecutor {
   /** Checks and merges one tensor (see {@link runTensorMergeJob}); the result's buffer is the caller's. */
   mergeTensor(job: TensorMergeJob): Promise<TensorMergeResult>;
-  /** Runs a method's first pass over every tensor and returns its statistics (methods with `createCollector`). */
-  collectStats(method: string, params: unknown, inputs: AsyncIterable<TensorMergeInput>): Promise<unknown>;
+  /**
+   * Runs a method's first pass over every tensor and returns its statistics (methods with
+   * `createCollector`). Each input's buffers go to `recycle` once observed (collectors copy what they keep).
+   */
+  collectStats(
+    method: string,
+    params: unknown,
+    inputs: AsyncIterable<TensorMergeInput>,
+    recycle?: RecycleBuffers,
+  ): Promise<unknown>;
 }
 
 function isAllZero(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
   return true;
+}
+
+const FINITE_CHECK_BLOCK = 4096;
+
+/**
+ * Index of the first NaN or ±Inf in `a`, or −1. x·0 is 0 for finite x and NaN otherwise, so a
+ * block's sum of x·0 is 0 exactly when the block is finite: one multiply-add per element without a
+ * branch, and the exact scan only for a block that holds a non-finite value.
+ */
+function firstNonFiniteIndex(a: Float32Array): number {
+  const n = a.length;
+  for (let start = 0; start < n; start += FINITE_CHECK_BLOCK) {
+    const end = Math.min(n, start + FINITE_CHECK_BLOCK);
+    let probe = 0;
+    for (let i = start; i < end; i++) probe += a[i] * 0;
+    if (probe !== 0) for (let i = start; i < end; i++) if (!Number.isFinite(a[i])) return i;
+  }
+  return -1;
+}
+
+/** The distinct ArrayBuffers under `arrays`, less `keep`'s. */
+export function buffersOf(arrays: readonly Float32Array[], keep?: Float32Array): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) out.add(a.buffer);
+  if (keep !== undefined) out.delete(keep.buffer as ArrayBuffer);
+  return [...out];
 }
 
 /**
@@ -52,9 +97,16 @@ export async function runTensorMergeJob(job: TensorMergeJob): Promise<TensorMerg
       );
     }
   }
-  if (input.deltas.every(isAllZero)) return { data: input.base, isPassThrough: true };
+  const lent = job.out === undefined ? [] : [job.out];
+  if (input.deltas.every(isAllZero)) {
+    return {
+      data: input.base,
+      isPassThrough: true,
+      spent: buffersOf([...input.deltas, ...lent], input.base),
+    };
+  }
   const method = findMergeMethod(job.method);
-  const out = new Float32Array(input.base.length);
+  const out = job.out?.length === input.base.length ? job.out : new Float32Array(input.base.length);
   await method.mergeTensorInto(out, input, job.params, job.stats);
   const bad = firstNonFiniteIndex(out);
   if (bad >= 0) {
@@ -63,17 +115,20 @@ export async function runTensorMergeJob(job: TensorMergeJob): Promise<TensorMerg
       `Cannot merge tensor ${input.name}: method ${job.method} produced ${out[bad]} at ${bad}`,
     );
   }
-  return { data: out, isPassThrough: false };
+  return { data: out, isPassThrough: false, spent: buffersOf([input.base, ...input.deltas, ...lent], out) };
 }
 
 /** The executor that runs everything on the calling thread. */
 export const inlineMergeExecutor: MergeExecutor = {
   mergeTensor: runTensorMergeJob,
-  async collectStats(methodName, params, inputs) {
+  async collectStats(methodName, params, inputs, recycle) {
     const method = findMergeMethod(methodName);
     if (method.createCollector === undefined) return undefined;
     const collector = method.createCollector(params);
-    for await (const input of inputs) collector.observe(input);
+    for await (const input of inputs) {
+      collector.observe(input);
+      recycle?.(buffersOf([input.base, ...input.deltas]));
+    }
     return collector.finish();
   },
 };

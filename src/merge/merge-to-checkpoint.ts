@@ -114,7 +114,8 @@ export async function mergeToCheckpoint(
       [t.name, ...t.aliases].map((name) => ({ name, dtype, shape: t.shape })),
     );
     const timings: MergeTimings = { collectMs: 0, mergeMs: 0 };
-    const stream = streamMergedTensors(inputs, options, timings);
+    // The writer is done with a tensor before it asks for the next one: its buffer can be reused.
+    const stream = streamMergedTensors(inputs, { ...options, recycleOutputs: true }, timings);
     let current: MergedTensor | undefined;
     let merged = 0;
     let passedThrough = 0;

@@ -1,5 +1,5 @@
 import { AppError, isAppError, type ErrorCode } from '../shared/index.js';
-import { runTensorMergeJob } from './merge-executor.js';
+import { buffersOf, runTensorMergeJob } from './merge-executor.js';
 import { fromWire, type MergeReply, type MergeRequest } from './merge.messages.js';
 import type { GlobalStatsCollector } from './methods/merge-method.js';
 import { findMergeMethod } from './methods/registry.js';
@@ -26,16 +26,25 @@ export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<H
     try {
       switch (request.type) {
         case 'merge': {
-          const { data, isPassThrough } = await runTensorMergeJob({
+          const { out } = request;
+          const { data, isPassThrough, spent } = await runTensorMergeJob({
             method: request.method,
             params: request.params,
             stats: request.stats,
             input: fromWire(request.input),
+            ...(out === undefined ? {} : { out: new Float32Array(out, 0, request.input.length) }),
           });
           const result = data.buffer as ArrayBuffer;
           return {
-            reply: { type: 'merged', jobId: request.jobId, result, isPassThrough },
-            transfer: [result],
+            reply: {
+              type: 'merged',
+              jobId: request.jobId,
+              result,
+              resultLength: data.length,
+              isPassThrough,
+              spent: [...spent],
+            },
+            transfer: [result, ...spent],
           };
         }
         case 'collect-begin': {
@@ -53,8 +62,10 @@ export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<H
           const collector = collectors.get(request.jobId);
           if (collector === undefined)
             throw new AppError('INTERNAL', `Cannot observe for job ${request.jobId}: not begun`);
-          collector.observe(fromWire(request.input));
-          return { reply: { type: 'ack', jobId: request.jobId }, transfer: [] };
+          const input = fromWire(request.input);
+          collector.observe(input);
+          const spent = buffersOf([input.base, ...input.deltas]);
+          return { reply: { type: 'ack', jobId: request.jobId, spent }, transfer: spent };
         }
         case 'collect-finish': {
           const collector = collectors.get(request.jobId);

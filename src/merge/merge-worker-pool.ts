@@ -3,8 +3,8 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../shared/index.js';
-import type { MergeExecutor, TensorMergeJob, TensorMergeResult } from './merge-executor.js';
-import { toWire, type MergeReply, type MergeRequest } from './merge.messages.js';
+import type { MergeExecutor, RecycleBuffers, TensorMergeJob, TensorMergeResult } from './merge-executor.js';
+import { toWire, transferableBuffer, type MergeReply, type MergeRequest } from './merge.messages.js';
 import type { TensorMergeInput } from './methods/merge-method.js';
 
 /** Options of {@link MergeWorkerPool}. */
@@ -97,20 +97,35 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
   /** @throws AppError `RESOURCE_CLOSED` after `close()`, the method's error code on failure. */
   async mergeTensor(job: TensorMergeJob): Promise<TensorMergeResult> {
     const { wire, transfer } = toWire(job.input);
+    const out = job.out === undefined ? undefined : transferableBuffer(job.out);
+    if (out !== undefined && !transfer.includes(out)) transfer.push(out);
     const reply = await this.#submit(
-      { type: 'merge', jobId: 0, method: job.method, params: job.params, stats: job.stats, input: wire },
+      {
+        type: 'merge',
+        jobId: 0,
+        method: job.method,
+        params: job.params,
+        stats: job.stats,
+        input: wire,
+        ...(out === undefined ? {} : { out }),
+      },
       transfer,
     );
     if (reply.type !== 'merged')
       throw new AppError('INTERNAL', `Cannot merge ${job.input.name}: unexpected reply ${reply.type}`);
-    return { data: new Float32Array(reply.result), isPassThrough: reply.isPassThrough };
+    return {
+      data: new Float32Array(reply.result, 0, reply.resultLength),
+      isPassThrough: reply.isPassThrough,
+      spent: reply.spent,
+    };
   }
 
-  /** Runs the first pass on one worker (inputs are transferred one at a time). */
+  /** Runs the first pass on one worker (inputs are transferred one at a time and come back to `recycle`). */
   async collectStats(
     method: string,
     params: unknown,
     inputs: AsyncIterable<TensorMergeInput>,
+    recycle?: RecycleBuffers,
   ): Promise<unknown> {
     const slot = await this.#acquire();
     slot.isPinned = true;
@@ -124,7 +139,8 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
       await send({ type: 'collect-begin', jobId, method, params });
       for await (const input of inputs) {
         const { wire, transfer } = toWire(input);
-        await send({ type: 'collect-observe', jobId, input: wire }, transfer);
+        const ack = await send({ type: 'collect-observe', jobId, input: wire }, transfer);
+        if (ack.type === 'ack' && ack.spent !== undefined) recycle?.(ack.spent);
       }
       const reply = await send({ type: 'collect-finish', jobId });
       return reply.type === 'collected' ? reply.stats : undefined;

@@ -5,11 +5,16 @@
 import type { ErrorCode } from '../shared/index.js';
 import type { TensorKind, TensorMergeInput } from './methods/merge-method.js';
 
-/** A `TensorMergeInput` with its float32 buffers as transferable ArrayBuffers. */
+/**
+ * A `TensorMergeInput` with its float32 buffers as transferable ArrayBuffers. Each array is the
+ * first `length` floats of its buffer (a recycled buffer may be larger than the tensor).
+ */
 export interface WireTensorInput {
   readonly name: string;
   readonly shape: readonly number[];
   readonly kind: TensorKind;
+  /** Elements of θ_0 and of each τ_t. */
+  readonly length: number;
   readonly base: ArrayBuffer;
   readonly deltas: readonly ArrayBuffer[];
   readonly weights: readonly number[];
@@ -20,22 +25,45 @@ export interface WireTensorInput {
 
 /** Requests to a worker. `collect-*` requests of one job go to the same worker, in order. */
 export type MergeRequest =
-  | { type: 'merge'; jobId: number; method: string; params: unknown; stats: unknown; input: WireTensorInput }
+  | {
+      type: 'merge';
+      jobId: number;
+      method: string;
+      params: unknown;
+      stats: unknown;
+      input: WireTensorInput;
+      /** Buffer to write the result into (its first `input.length` floats), lent by the engine. */
+      out?: ArrayBuffer;
+    }
   | { type: 'collect-begin'; jobId: number; method: string; params: unknown }
   | { type: 'collect-observe'; jobId: number; input: WireTensorInput }
   | { type: 'collect-finish'; jobId: number };
 
-/** Replies from a worker; every request gets exactly one. */
+/**
+ * Replies from a worker; every request gets exactly one. `spent`: the request's buffers the
+ * worker is done with, transferred back for reuse.
+ */
 export type MergeReply =
-  | { type: 'merged'; jobId: number; result: ArrayBuffer; isPassThrough: boolean }
-  | { type: 'ack'; jobId: number }
+  | {
+      type: 'merged';
+      jobId: number;
+      /** The merged tensor: the first `resultLength` floats. */
+      result: ArrayBuffer;
+      resultLength: number;
+      isPassThrough: boolean;
+      spent: ArrayBuffer[];
+    }
+  | { type: 'ack'; jobId: number; spent?: ArrayBuffer[] }
   | { type: 'collected'; jobId: number; stats: unknown }
   | { type: 'failed'; jobId: number; code: ErrorCode; message: string };
 
-/** The buffer of `a`, transferable as is when `a` spans all of it, else a copy (never detach a shared pool). */
+/**
+ * A buffer whose first `a.length` floats are `a`: `a`'s own buffer (transferred whole, as the
+ * executor contract allows) when `a` starts at its offset 0, else a copy (a view into the middle
+ * of someone's buffer, e.g. Node's shared Buffer pool, must never be detached).
+ */
 export function transferableBuffer(a: Float32Array): ArrayBuffer {
-  if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && a.buffer instanceof ArrayBuffer)
-    return a.buffer;
+  if (a.byteOffset === 0 && a.buffer instanceof ArrayBuffer) return a.buffer;
   return a.slice().buffer as ArrayBuffer;
 }
 
@@ -49,6 +77,7 @@ export function toWire(input: TensorMergeInput): { wire: WireTensorInput; transf
       name: input.name,
       shape: input.shape,
       kind: input.kind,
+      length: input.base.length,
       base,
       deltas,
       weights: Array.from(input.weights),
@@ -66,8 +95,8 @@ export function fromWire(wire: WireTensorInput): TensorMergeInput {
     name: wire.name,
     shape: wire.shape,
     kind: wire.kind,
-    base: new Float32Array(wire.base),
-    deltas: wire.deltas.map((d) => new Float32Array(d)),
+    base: new Float32Array(wire.base, 0, wire.length),
+    deltas: wire.deltas.map((d) => new Float32Array(d, 0, wire.length)),
     weights: Float64Array.from(wire.weights),
     expertParams: wire.expertParams,
     seed: wire.seed,
