@@ -26,7 +26,7 @@ VOICES = {
 }
 VARIANTS = ["", "+m1", "+m2", "+m3", "+m4", "+m5", "+m7", "+f1", "+f2", "+f3", "+f4", "+f5", "+klatt", "+iven", "+david", "+linda"]
 # augmentation probabilities (kept moderate: the first recipe's 60 % noisy at 8-35 dB SNR plus +croak
-# left a 2-core budget unable to learn the acoustic task, see README "What went wrong")
+# left a 2-core budget unable to learn the acoustic task, see README "History")
 P_LOWPASS, P_HIGHPASS, P_NOISE, SNR_DB = 0.2, 0.15, 0.35, (12.0, 40.0)
 SR = 16000
 MAX_SEC = 5.9
