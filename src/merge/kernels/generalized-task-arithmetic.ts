@@ -97,45 +97,24 @@ function weightedSumInto(
   }
 }
 
-/** The per-element reference loop, for the rare shapes the fast paths do not cover. */
-function generalLoopInto(
+/** Trimmed task arithmetic without consensus: out = base + scale·(Σ_{|d_t| ≥ thr_t} w_t·d_t)[/divisor]. */
+function thresholdedSumInto(
   out: Float32Array,
   base: Float32Array,
   deltas: readonly Float32Array[],
   weights: Float64Array,
-  options: GeneralizedTaskArithmeticOptions,
-  plainDivisor: number,
+  thresholds: Float64Array,
+  scale: number,
+  divisor: number | undefined,
 ): void {
   const taskCount = deltas.length;
-  const { isConsensus, isNormalized, scale } = options;
-  const thresholds = options.thresholds ?? new Float64Array(taskCount);
   for (let i = 0; i < out.length; i++) {
     let mixed = 0;
-    if (isConsensus) {
-      let signWeight = 0;
-      for (let t = 0; t < taskCount; t++) {
-        const v = deltas[t][i];
-        if (Math.abs(v) >= thresholds[t]) signWeight += weights[t] * v;
-      }
-      const majority = signWeight >= 0 ? 1 : -1;
-      let divisor = 0;
-      for (let t = 0; t < taskCount; t++) {
-        const v = deltas[t][i];
-        if (Math.abs(v) < thresholds[t]) continue;
-        const wd = weights[t] * v;
-        if ((wd > 0 && majority > 0) || (wd < 0 && majority < 0)) {
-          mixed += wd;
-          divisor += weights[t];
-        }
-      }
-      if (isNormalized) mixed /= divisor === 0 ? 1 : divisor;
-    } else {
-      for (let t = 0; t < taskCount; t++) {
-        const v = deltas[t][i];
-        if (Math.abs(v) >= thresholds[t]) mixed += weights[t] * v;
-      }
-      if (isNormalized) mixed /= plainDivisor;
+    for (let t = 0; t < taskCount; t++) {
+      const v = deltas[t][i];
+      if (Math.abs(v) >= thresholds[t]) mixed += weights[t] * v;
     }
+    if (divisor !== undefined) mixed /= divisor;
     out[i] = base[i] + scale * mixed;
   }
 }
@@ -223,7 +202,15 @@ export function generalizedTaskArithmeticInto(
   } else if (thresholds.every((x) => x === 0)) {
     weightedSumInto(out, base, deltas, weights, scale, isNormalized ? plainDivisor : undefined);
   } else {
-    generalLoopInto(out, base, deltas, weights, options, plainDivisor);
+    thresholdedSumInto(
+      out,
+      base,
+      deltas,
+      weights,
+      thresholds,
+      scale,
+      isNormalized ? plainDivisor : undefined,
+    );
   }
   return out;
 }
