@@ -1,4 +1,4 @@
-import { AppError } from '../shared/index.js';
+import { AppError, firstNonFiniteIndex } from '../shared/index.js';
 import { findMergeMethod } from './methods/registry.js';
 import type { TensorMergeInput } from './methods/merge-method.js';
 
@@ -50,24 +50,6 @@ export interface MergeExecutor {
 function isAllZero(a: Float32Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== 0) return false;
   return true;
-}
-
-const FINITE_CHECK_BLOCK = 4096;
-
-/**
- * Index of the first NaN or ±Inf in `a`, or −1. x·0 is 0 for finite x and NaN otherwise, so a
- * block's sum of x·0 is 0 exactly when the block is finite: one multiply-add per element without a
- * branch, and the exact scan only for a block that holds a non-finite value.
- */
-function firstNonFiniteIndex(a: Float32Array): number {
-  const n = a.length;
-  for (let start = 0; start < n; start += FINITE_CHECK_BLOCK) {
-    const end = Math.min(n, start + FINITE_CHECK_BLOCK);
-    let probe = 0;
-    for (let i = start; i < end; i++) probe += a[i] * 0;
-    if (probe !== 0) for (let i = start; i < end; i++) if (!Number.isFinite(a[i])) return i;
-  }
-  return -1;
 }
 
 /** The distinct ArrayBuffers under `arrays`, less `keep`'s. */

@@ -6,6 +6,7 @@ import {
   float16BitsToFloat32,
   float32ToBfloat16Bits,
   bfloat16BitsToFloat32,
+  firstNonFiniteIndex,
 } from './typed-arrays.js';
 
 test('float16 round trip is exact for every finite binary16 bit pattern', () => {
@@ -41,10 +42,28 @@ test('bfloat16 keeps the top 16 bits with round to nearest even', () => {
   assert.equal(float32ToBfloat16Bits(1), 0x3f80);
   assert.equal(bfloat16BitsToFloat32(0x3f80), 1);
   fc.assert(
-    fc.property(fc.float({ noNaN: true, noDefaultInfinity: true, min: Math.fround(-1e30), max: Math.fround(1e30) }), (x) => {
-      const y = bfloat16BitsToFloat32(float32ToBfloat16Bits(x));
-      assert.ok(Math.abs(y - x) <= Math.abs(x) * 2 ** -8 + 1e-38);
-    }),
+    fc.property(
+      fc.float({ noNaN: true, noDefaultInfinity: true, min: Math.fround(-1e30), max: Math.fround(1e30) }),
+      (x) => {
+        const y = bfloat16BitsToFloat32(float32ToBfloat16Bits(x));
+        assert.ok(Math.abs(y - x) <= Math.abs(x) * 2 ** -8 + 1e-38);
+      },
+    ),
     { numRuns: 2000 },
+  );
+});
+
+test('firstNonFiniteIndex() finds the first NaN or ±Inf like a plain scan, across block boundaries', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 10000 }),
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom(Number.NaN, Infinity, -Infinity)), { maxLength: 3 }),
+      (n, bad) => {
+        const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 1e30);
+        for (const [at, v] of bad) if (n > 0) a[at % n] = v;
+        const expected = a.findIndex((x) => !Number.isFinite(x));
+        assert.equal(firstNonFiniteIndex(a), expected);
+      },
+    ),
   );
 });

@@ -89,8 +89,21 @@ export function float32ToBfloat16Into(out: Uint16Array, src: Float32Array): Uint
   return out;
 }
 
-/** Index of the first non-finite value, or -1 when every value is finite. */
+const FINITE_CHECK_BLOCK = 4096;
+
+/**
+ * Index of the first NaN or ±Inf in `a`, or −1 when every value is finite. x·0 is 0 for finite x
+ * and NaN otherwise, so a block's sum of x·0 is 0 exactly when the block is finite: one
+ * multiply-add per element without a branch, and the exact scan only for a block that holds a
+ * non-finite value (this runs over every input of every merge).
+ */
 export function firstNonFiniteIndex(a: Float32Array): number {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i;
+  const n = a.length;
+  for (let start = 0; start < n; start += FINITE_CHECK_BLOCK) {
+    const end = Math.min(n, start + FINITE_CHECK_BLOCK);
+    let probe = 0;
+    for (let i = start; i < end; i++) probe += a[i] * 0;
+    if (probe !== 0) for (let i = start; i < end; i++) if (!Number.isFinite(a[i])) return i;
+  }
   return -1;
 }
