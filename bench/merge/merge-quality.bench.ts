@@ -4,10 +4,16 @@
 // best setting is scored on the test split: WER per language and domain, and BLEU of X→en
 // translation. Uses the eval runner (src/eval evaluateManifest) and chorus's own ONNX pipeline.
 // Writes bench/results/merge-quality.json and the table of models/README.md between
-// <!-- merge-quality:begin --> and <!-- merge-quality:end -->.
-// Run: npm run bench:merge-quality [-- --methods ta,ties] [--dev-limit N] [--test-limit N] [--no-bleu] [--threads N]
+// <!-- merge-quality:begin --> and <!-- merge-quality:end -->. The same test subset also scores the
+// reference models the papers compare against: the base, every merged expert alone (base + τ, λ = 1)
+// and the multi-task baseline (models/multitask).
+// --experts de,en,es,fr --tag languages merges only those experts (the seed papers' "language
+// experts merged vs multi-task" setting) into bench/results/merge-quality-languages.json and the
+// README section between <!-- merge-quality-languages:begin --> and <!-- merge-quality-languages:end -->.
+// Run: npm run bench:merge-quality [-- --methods ta,ties] [--experts a,b] [--tag T] [--dev-limit N]
+//      [--test-limit N] [--no-bleu] [--threads N]
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +26,7 @@ import {
   type ManifestEntry,
   type TranscribeFn,
 } from '../../src/eval/index.js';
+import { applyExperts } from '../../src/cli/commands/eval.js';
 import { mergeToCheckpoint, mergeMethodNames, parseMergeRecipe } from '../../src/merge/index.js';
 import { openWhisperModel, transcribe } from '../../src/whisper/index.js';
 import { writeBenchResult } from '../whisper/bench-timing.js';
@@ -28,8 +35,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODELS = join(ROOT, 'models');
 const BASE_DIR = join(MODELS, 'base');
 const README = join(MODELS, 'README.md');
-const BEGIN = '<!-- merge-quality:begin -->';
-const END = '<!-- merge-quality:end -->';
 
 const { values: args } = parseArgs({
   options: {
@@ -40,8 +45,21 @@ const { values: args } = parseArgs({
     'grid-points': { type: 'string' },
     'no-bleu': { type: 'boolean', default: false },
     'no-readme': { type: 'boolean', default: false },
+    experts: { type: 'string' },
+    tag: { type: 'string', default: 'all' },
   },
 });
+const TAG = args.tag ?? 'all';
+if (!/^[a-z0-9-]+$/.test(TAG))
+  throw new Error(`--tag must be lower-case letters, digits and '-' (got '${TAG}')`);
+const SUFFIX = TAG === 'all' ? '' : `-${TAG}`;
+const BEGIN = `<!-- merge-quality${SUFFIX}:begin -->`;
+const END = `<!-- merge-quality${SUFFIX}:end -->`;
+const RESULT_NAME = `merge-quality${SUFFIX}`;
+const ONLY_EXPERTS = args.experts
+  ?.split(',')
+  .map((e) => e.trim())
+  .filter((e) => e.length > 0);
 const THREADS = Number(args.threads);
 const DEV_LIMIT = args['dev-limit'] === undefined ? undefined : Number(args['dev-limit']);
 const TEST_LIMIT = args['test-limit'] === undefined ? undefined : Number(args['test-limit']);
@@ -86,10 +104,22 @@ const EXCLUDED = new Set(['tall_mask']);
 function experts(): { name: string; path: string }[] {
   const dir = join(MODELS, 'experts');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  const shipped = readdirSync(dir)
     .sort()
-    .filter((n) => existsSync(join(dir, n, 'delta.safetensors')))
+    .filter((n) => existsSync(join(dir, n, 'delta.safetensors')));
+  const unknown = (ONLY_EXPERTS ?? []).filter((n) => !shipped.includes(n));
+  if (unknown.length > 0)
+    throw new Error(`--experts: no models/experts/<name>/delta.safetensors for ${unknown.join(', ')}`);
+  return shipped
+    .filter((n) => ONLY_EXPERTS === undefined || ONLY_EXPERTS.includes(n))
     .map((name) => ({ name, path: join(dir, name, 'delta.safetensors') }));
+}
+
+const MULTITASK = join(MODELS, 'multitask', 'delta.safetensors');
+
+interface Scored {
+  transcribe: EvalReport;
+  translate?: EvalReport;
 }
 
 function spread(entries: readonly ManifestEntry[], limit: number | undefined): readonly ManifestEntry[] {
@@ -161,7 +191,8 @@ const pct = (x: number | null | undefined): string =>
   x === null || x === undefined || Number.isNaN(x) ? '–' : (100 * x).toFixed(1);
 
 function readmeSection(
-  base: { transcribe: EvalReport; translate?: EvalReport },
+  base: Scored,
+  references: readonly { name: string; test: Scored }[],
   results: readonly MethodResult[],
   expertNames: string[],
 ): string {
@@ -175,14 +206,19 @@ function readmeSection(
       )} | ${r.translate?.overall.bleu === undefined ? '–' : r.translate.overall.bleu.score.toFixed(1)} |`;
   const lines = [
     BEGIN,
-    '## Merge quality (all experts merged into one model)',
+    TAG === 'all'
+      ? '## Merge quality (all experts merged into one model)'
+      : `## Merge quality: ${TAG} (${expertNames.join(', ')} merged)`,
     '',
     `Made by \`npm run bench:merge-quality\` (\`bench/merge/merge-quality.bench.ts\`) on ${new Date().toISOString().slice(0, 10)}: ` +
       `each method merges the ${expertNames.length} shipped experts (${expertNames.join(', ')}) into \`models/base\`; its scale ` +
       `(λ / scale, ${GRID_POINTS === Infinity ? 'full grid' : `${GRID_POINTS} grid points`}) is chosen on the dev split${DEV_LIMIT === undefined ? '' : ` (${DEV_LIMIT} utterances)`} by the mean of the per-language and ` +
       `per-domain WER, then scored on the test split${TEST_LIMIT === undefined ? '' : ` (${TEST_LIMIT} utterances spread over it)`}. ` +
       'Other parameters at their documented defaults (TIES density 0.2, DARE density 0.5). WER % (Whisper normalisers), ' +
-      'BLEU of X → en translation. Raw figures: `bench/results/merge-quality.json`.',
+      `BLEU of X → en translation. Raw figures: \`bench/results/${RESULT_NAME}.json\`. ` +
+      'Reference rows on the same utterances: the base, each expert alone (base + its task vector; ' +
+      'it is meant to win only on its own language or domain column) and the multi-task baseline ' +
+      "(fine-tuned on the union of the experts' data with the same total step budget).",
     ...(typeof base.transcribe.overall.wer === 'number' && base.transcribe.overall.wer >= UNUSABLE_BASE_WER
       ? [
           '',
@@ -195,6 +231,7 @@ function readmeSection(
     `| method | tuned | WER all | ${langs.join(' | ')} | ${domains.join(' | ')} | BLEU |`,
     `| --- | --- | --- | ${langs.map(() => '---').join(' | ')} | ${domains.map(() => '---').join(' | ')} | --- |`,
     row('base (no merge)', '–', base),
+    ...references.map((r) => row(r.name, 'λ = 1', r.test)),
     ...results.map((r) =>
       row(
         r.method,
@@ -237,13 +274,31 @@ async function main(): Promise<void> {
   try {
     process.stderr.write('base on test\n');
     const base = await evaluate(BASE_DIR, test, WITH_BLEU);
+    const references: { name: string; test: Scored }[] = [];
+    const refs = [
+      ...list.map((e) => ({ name: `expert ${e.name}`, path: e.path })),
+      ...(existsSync(MULTITASK) ? [{ name: 'multitask', path: MULTITASK }] : []),
+    ];
+    for (const ref of refs) {
+      process.stderr.write(`${ref.name} on test\n`);
+      const dir = join(scratch, `ref-${references.length}`);
+      await mkdir(dir, { recursive: true });
+      const test1 = await evaluate(await applyExperts(BASE_DIR, [ref.path], dir), test, WITH_BLEU);
+      references.push({ name: ref.name, test: test1 });
+      await rm(dir, { recursive: true, force: true });
+    }
     const save = (): void => {
-      writeBenchResult('merge-quality', THREADS, {
+      writeBenchResult(RESULT_NAME, THREADS, {
+        tag: TAG,
         experts: list.map((e) => e.name),
         devLimit: DEV_LIMIT ?? null,
         testLimit: TEST_LIMIT ?? null,
         selection: 'scale chosen on dev by the mean of per-language and per-domain WER',
         base: { transcribe: summary(base.transcribe), translate: summary(base.translate) },
+        references: references.map((r) => ({
+          name: r.name,
+          test: { transcribe: summary(r.test.transcribe), translate: summary(r.test.translate) },
+        })),
         methods: results.map((r) => ({
           method: r.method,
           parameters: r.parameters,
@@ -256,11 +311,13 @@ async function main(): Promise<void> {
         writeReadme(
           readmeSection(
             base,
+            references,
             results,
             list.map((e) => e.name),
           ),
         );
     };
+    save(); // the reference rows alone, before the first merge
     for (const method of methods) {
       const grid = GRID[method] ?? { key: '', values: [] };
       const candidates = grid.values.length === 0 ? [null] : pickSpread(grid.values, GRID_POINTS);
