@@ -94,7 +94,7 @@ Decoding: prompt `<|startoftranscript|><|lang|><|transcribe|><|notimestamps|>` w
 language, greedy, full 51,865-way logits, begin-suppress [220, 50257] and the suppress list, max 96
 tokens. Scoring: lower-case, punctuation/apostrophes to spaces. Expert rows are each expert on its
 own set only. Command: `/usr/bin/python3 models/train/package.py evalship --name <model> --split test --subset <set>`;
-raw numbers in `models/train/metrics/`. The TypeScript `chorus eval` numbers will be added by others.
+raw numbers in `models/train/metrics/`. The TypeScript pipeline's own numbers (`npm run eval:models`) are in "Measured quality (chorus pipeline)" below.
 
 {table}
 

@@ -6,7 +6,7 @@ set -e
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
 W=${CHORUS_TRAIN_WORK:-/work/train-work}
-EXPERT_STEPS=${EXPERT_STEPS:-200}
+EXPERT_STEPS=${EXPERT_STEPS:-400}
 
 # 1. corpus: espeak-ng synthesis + log-mel cache (~12 min on 2 cores), then espeak-ng's IPA
 #    phonemes of every utterance (targets of the auxiliary CTC head, ~30 s)
@@ -33,7 +33,14 @@ if [ ! -f "$W/runs/base/.done" ]; then
   ./run_ddp.sh $B --lr-final 3e-5 --steps 5200 --eval-every 250
   touch "$W/runs/base/.done"
 fi
-$PY package.py base --run base                 # -> models/base (F16 safetensors + configs + tokenizer)
+#    e) continuation (session 3, after the oneDNN fix in train.py): from d)'s final weights, a fresh phoneme
+#       CTC head fitted alone for 150 steps (the encoder at lr 0), then a new cosine over 11,850 steps, peak 4e-4
+if [ ! -f "$W/runs/base2/.done" ]; then
+  ./run_ddp.sh --run base2 --init base --pool base --batch 16 --lr 4e-4 --lr-final 2e-5 --warmup 200 --head-warmup 150 \
+    --steps 12000 --ctc-weight 1.0 --conv-lr-scale 1.0 --seed 12 --log-every 25 --eval-every 1000
+  touch "$W/runs/base2/.done"
+fi
+$PY package.py base --run base2                # -> models/base (F16 safetensors + configs + tokenizer)
 $PY package.py evalship --name base --split test
 
 # 3./4. experts (full-model fine-tunes of the shipped F16 base, embeddings/positions frozen, constant

@@ -4,7 +4,7 @@ cd "$(dirname "$0")"
 PY=/usr/bin/python3
 W=${CHORUS_TRAIN_WORK:-/work/train-work}
 N=$1
-FT="--init shipped --freeze-embeddings --ctc-init base --ctc-weight 1.0 --conv-lr-scale 1.0 --batch 16 --lr 5e-5 --schedule const --warmup 20 --ckpt-every 50 --log-every 25"
+FT="--init shipped --freeze-embeddings --ctc-init base2 --ctc-weight 1.0 --conv-lr-scale 1.0 --batch 16 --lr 1e-4 --lr-final 1e-5 --schedule cosine --warmup 20 --ckpt-every 50 --log-every 25"
 one() {
   nice -n -5 $PY train.py train --run expert-$1 --pool $1 $FT --steps $N --threads 1 --seed 2 > $W/expert-$1.out 2>&1
   $PY package.py delta --run expert-$1 --name $1 >> $W/expert-$1.out 2>&1
