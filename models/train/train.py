@@ -307,14 +307,13 @@ def train(args):
         gnorm = torch.nn.utils.clip_grad_norm_(params, float("inf"))  # the norm only (no scaling): grads stay inspectable
         if torch.isfinite(gnorm):
             torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
         else:  # a non-finite gradient (same on every rank after the all-reduce): skip the update
             bad = [n for n, p in list(model.named_parameters()) + [("ctc_head." + n, p) for n, p in ctc_head.named_parameters()]
                    if p.grad is not None and not torch.isfinite(p.grad).all()]
             log(run_dir, f"step {step}: non-finite gradient norm (ce {ce.item():.3f} ctc {ctc.item():.3f}; "
                          f"{len(bad)} tensors, first {bad[:3]}), update skipped")
             opt.zero_grad(set_to_none=True)
-        if torch.isfinite(gnorm):
-            opt.step()
         step += 1
         agg.append((ce.item(), ctc.item(), enc.detach().std(1).mean().item()))
         if step % args.log_every == 0:
