@@ -67,17 +67,17 @@ async function readTensorInput(
   pool: Float32BufferPool,
 ): Promise<TensorMergeInput> {
   const base = await inputs.base.readF32(t.name, pool.acquire(t.elementCount));
-  const deltas: Float32Array[] = [];
-  for (let e = 0; e < inputs.experts.length; e++) {
-    const into = pool.acquire(t.elementCount);
-    if (t.expertIndices.includes(e)) {
-      const delta = await inputs.experts[e].readDelta(t.name, base, into);
+  // The experts' reads run side by side on libuv's thread pool (a full-checkpoint expert
+  // subtracts θ_0 after its own read, so only the base must come first).
+  const deltas = await Promise.all(
+    inputs.experts.map(async (expert, e) => {
+      const into = pool.acquire(t.elementCount);
+      if (!t.expertIndices.includes(e)) return into.fill(0);
+      const delta = await expert.readDelta(t.name, base, into);
       if (delta !== into) pool.release(into.buffer);
-      deltas.push(delta);
-    } else {
-      deltas.push(into.fill(0));
-    }
-  }
+      return delta;
+    }),
+  );
   return {
     name: t.name,
     shape: t.shape,
@@ -94,6 +94,7 @@ async function readTensorInput(
 /**
  * Merges the model tensor by tensor and yields each merged tensor in plan order. At most
  * `concurrency` tensors (each: θ_0, T task vectors and the output) are in memory at once, plus
+ * the inputs of the next one (read while the others merge: file reads overlap the arithmetic), plus
  * as many recycled buffers (fresh memory costs a page fault per 4 KiB, more than the merge);
  * every input is read lazily. Methods with a collector get a first pass over the whole model. Tensors
  * whose task vectors are all zero (frozen tables, tensors no expert changes) pass the base through.
@@ -112,7 +113,7 @@ export async function* streamMergedTensors(
   const weights = Float64Array.from(recipe.experts.map((e) => e.weight));
   const expertCount = inputs.experts.length;
   const bytesTotal = plan.reduce((s, t) => s + inputBytes(t, expertCount), 0);
-  const pool = new Float32BufferPool(concurrency * (expertCount + 2));
+  const pool = new Float32BufferPool((concurrency + 1) * (expertCount + 2));
   const recycle = (buffers: readonly ArrayBuffer[]): void => pool.release(...buffers);
   options.signal?.throwIfAborted();
 
@@ -142,8 +143,18 @@ export async function* streamMergedTensors(
   }
 
   const started = performance.now();
-  const mergeOne = async (t: PlannedTensor): Promise<MergedTensor> => {
-    const input = await readTensorInput(inputs, t, weights, expertParams, pool);
+  // Inputs being read, in plan order: those of the merges in flight and one more (read-ahead).
+  const reads: Promise<TensorMergeInput>[] = [];
+  let nextRead = 0;
+  const fillReads = (limit: number): void => {
+    while (nextRead < plan.length && reads.length < limit) {
+      const r = readTensorInput(inputs, plan[nextRead++], weights, expertParams, pool);
+      r.catch(() => undefined); // observed by the merge that takes it
+      reads.push(r);
+    }
+  };
+  const mergeOne = async (t: PlannedTensor, pending: Promise<TensorMergeInput>): Promise<MergedTensor> => {
+    const input = await pending;
     const { data, isPassThrough, spent } = await executor.mergeTensor({
       method: recipe.method,
       params: recipe.parameters,
@@ -162,10 +173,12 @@ export async function* streamMergedTensors(
     while (done < plan.length) {
       while (next < plan.length && inFlight.length < concurrency) {
         options.signal?.throwIfAborted();
-        const p = mergeOne(plan[next++]);
+        fillReads(1);
+        const p = mergeOne(plan[next++], reads.shift() as Promise<TensorMergeInput>);
         p.catch(() => undefined); // observed below, in order; avoid unhandled rejections meanwhile
         inFlight.push(p);
       }
+      fillReads(1); // the next tensor's inputs load while the merges in flight run
       const merged = await (inFlight.shift() as Promise<MergedTensor>);
       done++;
       bytesDone += inputBytes(plan[done - 1], expertCount);
@@ -182,6 +195,6 @@ export async function* streamMergedTensors(
       if (options.recycleOutputs === true) pool.release(merged.data.buffer);
     }
   } finally {
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled([...inFlight, ...reads]);
   }
 }
