@@ -68,6 +68,33 @@ export function buffersOf(arrays: readonly Float32Array[], keep?: Float32Array):
  */
 export async function runTensorMergeJob(job: TensorMergeJob): Promise<TensorMergeResult> {
   const { input } = job;
+  const method = findMergeMethod(job.method);
+  const lent = job.out === undefined ? [] : [job.out];
+  const isPassThrough = input.deltas.every(isAllZero);
+  // Methods that carry any non-finite input into the output are checked on the output alone.
+  if (isPassThrough || method.propagatesNonFinite !== true) assertFiniteInputs(input);
+  if (isPassThrough) {
+    return {
+      data: input.base,
+      isPassThrough: true,
+      spent: buffersOf([...input.deltas, ...lent], input.base),
+    };
+  }
+  const out = job.out?.length === input.base.length ? job.out : new Float32Array(input.base.length);
+  await method.mergeTensorInto(out, input, job.params, job.stats);
+  const bad = firstNonFiniteIndex(out);
+  if (bad >= 0) {
+    if (method.propagatesNonFinite === true) assertFiniteInputs(input);
+    throw new AppError(
+      'INTERNAL',
+      `Cannot merge tensor ${input.name}: method ${job.method} produced ${out[bad]} at ${bad}`,
+    );
+  }
+  return { data: out, isPassThrough: false, spent: buffersOf([input.base, ...input.deltas, ...lent], out) };
+}
+
+/** @throws AppError `MERGE_INPUT_INVALID` naming the first NaN/±Inf in θ_0 or a τ_t. */
+function assertFiniteInputs(input: TensorMergeJob['input']): void {
   const inputs = [input.base, ...input.deltas];
   for (let k = 0; k < inputs.length; k++) {
     const i = firstNonFiniteIndex(inputs[k]);
@@ -79,25 +106,6 @@ export async function runTensorMergeJob(job: TensorMergeJob): Promise<TensorMerg
       );
     }
   }
-  const lent = job.out === undefined ? [] : [job.out];
-  if (input.deltas.every(isAllZero)) {
-    return {
-      data: input.base,
-      isPassThrough: true,
-      spent: buffersOf([...input.deltas, ...lent], input.base),
-    };
-  }
-  const method = findMergeMethod(job.method);
-  const out = job.out?.length === input.base.length ? job.out : new Float32Array(input.base.length);
-  await method.mergeTensorInto(out, input, job.params, job.stats);
-  const bad = firstNonFiniteIndex(out);
-  if (bad >= 0) {
-    throw new AppError(
-      'INTERNAL',
-      `Cannot merge tensor ${input.name}: method ${job.method} produced ${out[bad]} at ${bad}`,
-    );
-  }
-  return { data: out, isPassThrough: false, spent: buffersOf([input.base, ...input.deltas, ...lent], out) };
 }
 
 /** The executor that runs everything on the calling thread. */

@@ -20,6 +20,7 @@ const WEIGHT_SUM_EPS = 1e-8;
 export const linearMethod: MergeMethod<LinearParams> = {
   name: 'linear',
   space: 'parameter',
+  propagatesNonFinite: true,
   paramsSchema: z.strictObject({ normalize: z.boolean().default(true) }),
   mergeTensorInto(out, input, params) {
     const { base, deltas, weights } = input;

@@ -45,6 +45,12 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   readonly space: 'parameter' | 'task-vector' | 'subspace';
   /** Validates and defaults the method's `parameters` (strict: unknown keys fail). */
   readonly paramsSchema: ZodType<P>;
+  /**
+   * True when a NaN or ±Inf anywhere in θ_0 or a τ_t always reaches the output (plain weighted
+   * sums: no trimming, masking or comparison can drop it). The executor then scans only the
+   * output, and the inputs only to name the culprit when the output is not finite.
+   */
+  readonly propagatesNonFinite?: boolean;
   /** Present when the method needs a first pass over the whole model. */
   createCollector?(params: P): GlobalStatsCollector<S>;
   /** Writes θ_merged for one tensor into `out` (same length as `input.base`). May be async (ONNX Runtime linear algebra). */

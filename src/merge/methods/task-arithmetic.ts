@@ -18,6 +18,7 @@ export interface TaskArithmeticParams {
 export const taskArithmeticMethod: MergeMethod<TaskArithmeticParams> = {
   name: 'task_arithmetic',
   space: 'task-vector',
+  propagatesNonFinite: true,
   paramsSchema: z.strictObject({
     lambda: z.number().finite().default(1),
     normalize: z.boolean().default(false),
