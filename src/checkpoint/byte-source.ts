@@ -18,6 +18,8 @@ export interface ByteSource {
 
 /** Node caps one read at 2 GiB − 1 (kIoMaxLength); stay well below it. */
 const MAX_READ_CHUNK_BYTES = 1 << 30;
+/** Reads of at least two of these are split into chunks read concurrently. */
+const PARALLEL_READ_CHUNK_BYTES = 16 << 20;
 
 /** A ByteSource over an `fs.promises` FileHandle (pread at the given position). */
 class FileByteSource implements ByteSource {
@@ -27,6 +29,29 @@ class FileByteSource implements ByteSource {
   ) {}
 
   async read(out: Uint8Array, positionBytes: number): Promise<number> {
+    if (out.byteLength < 2 * PARALLEL_READ_CHUNK_BYTES) return this.#readRange(out, positionBytes);
+    // Large tensors: chunks read side by side on libuv's thread pool (one pread copies from the
+    // page cache on one core; the merge engine reads 5+ such tensors per step).
+    const starts: number[] = [];
+    for (let start = 0; start < out.byteLength; start += PARALLEL_READ_CHUNK_BYTES) starts.push(start);
+    const counts = await Promise.all(
+      starts.map((start) =>
+        this.#readRange(
+          out.subarray(start, Math.min(out.byteLength, start + PARALLEL_READ_CHUNK_BYTES)),
+          positionBytes + start,
+        ),
+      ),
+    );
+    // Bytes before the first short chunk (end of file): what a sequential read would report.
+    let done = 0;
+    for (let i = 0; i < counts.length; i++) {
+      done += counts[i];
+      if (starts[i] + counts[i] < Math.min(out.byteLength, starts[i] + PARALLEL_READ_CHUNK_BYTES)) break;
+    }
+    return done;
+  }
+
+  async #readRange(out: Uint8Array, positionBytes: number): Promise<number> {
     let done = 0;
     while (done < out.byteLength) {
       const length = Math.min(out.byteLength - done, MAX_READ_CHUNK_BYTES);
