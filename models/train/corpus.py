@@ -30,7 +30,9 @@ VARIANTS = ["", "+m1", "+m2", "+m3", "+m4", "+m5", "+m7", "+f1", "+f2", "+f3", "
 P_LOWPASS, P_HIGHPASS, P_NOISE, SNR_DB = 0.2, 0.15, 0.35, (12.0, 40.0)
 SR = 16000
 MAX_SEC = 5.9
-SPLIT_SIZES = {"train": 800, "dev": 10, "test": 34}
+# "xtrain" (added in session 4, appended last so every earlier utterance keeps its index and seed):
+# speciality data that only the experts and the multitask model see, never the base
+SPLIT_SIZES = {"train": 800, "dev": 10, "test": 34, "xtrain": 1200}
 
 
 def synth(text, voice, speed, pitch):

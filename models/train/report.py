@@ -3,6 +3,7 @@
 import glob
 import json
 import os
+import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.abspath(os.path.join(HERE, ".."))
@@ -107,10 +108,11 @@ raw numbers in `models/train/metrics/`. The TypeScript pipeline's own numbers (`
     # keep the sections the TypeScript benches own (chorus eval, merge quality) from the current file
     readme = os.path.join(MODELS, "README.md")
     old = open(readme, encoding="utf-8").read() if os.path.exists(readme) else ""
-    for tag in ("eval", "merge-quality"):
-        b, e = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
-        if b in old and e in old:
-            text += "\n" + old[old.index(b):old.index(e) + len(e)] + "\n"
+    # (every "eval" and "merge-quality[-tag]" section, in their current order)
+    for m in re.finditer(r"<!-- ((?:eval|merge-quality)(?:-[a-z0-9-]+)?):begin -->", old):
+        e = f"<!-- {m.group(1)}:end -->"
+        if e in old[m.start():]:
+            text += "\n" + old[m.start():old.index(e, m.start()) + len(e)] + "\n"
     open(readme, "w", encoding="utf-8").write(text)
     print(text)
 

@@ -6,9 +6,9 @@ set -e
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
 W=${CHORUS_TRAIN_WORK:-/work/train-work}
-EXPERT_STEPS=${EXPERT_STEPS:-400}
+EXPERT_STEPS=${EXPERT_STEPS:-800}
 
-# 1. corpus: espeak-ng synthesis + log-mel cache (~12 min on 2 cores), then espeak-ng's IPA
+# 1. corpus: espeak-ng synthesis + log-mel cache (24,528 utterances, ~10 min on 2 cores), then espeak-ng's IPA
 #    phonemes of every utterance (targets of the auxiliary CTC head, ~30 s)
 [ -f "$W/corpus/mel.f16.npy" ] || $PY train.py corpus
 [ -f "$W/corpus/phonemes.jsonl" ] || $PY phonemes.py
@@ -43,8 +43,10 @@ fi
 $PY package.py base --run base2                # -> models/base (F16 safetensors + configs + tokenizer)
 $PY package.py evalship --name base --split test
 
-# 3./4. experts (full-model fine-tunes of the shipped F16 base, embeddings/positions frozen, constant
-#    lr, EXPERT_STEPS each, two at a time) and the multitask model (7 x EXPERT_STEPS on all cells)
+# 3./4. experts (full-model fine-tunes of the shipped F16 base, embeddings/positions frozen, cosine
+#    1e-4 -> 1e-5, EXPERT_STEPS each, two at a time, on their cells' "train" + "xtrain" utterances; the
+#    auxiliary CTC head is first fitted on the shipped base, run "ctchead") and the multitask model
+#    (7 x EXPERT_STEPS on every cell's "train" + "xtrain")
 ./run_experts.sh $EXPERT_STEPS
 ./run_multitask.sh $EXPERT_STEPS
 
