@@ -11,10 +11,7 @@
  *   power-iteration estimate of ‖X‖₂ over that bound, so every singular value above the floor
  *   converges to 1 to float32 accuracy: the result equals the SVD polar factor within 1e-3
  *   (relative Frobenius) whenever no singular value lies below the floor. Exactly-zero
- *   directions (dropped null triplets) stay exactly zero. That floor schedule is 14 steps; first a
- *   shorter one is tried, designed for a Lanczos estimate of σ_min and checked afterwards
- *   (`optimisticPolar`): the concatenated singular-vector blocks of TSV-M and Iso-CTS usually
- *   have σ_min far above the floor.
+ *   directions (dropped null triplets) stay exactly zero.
  * - `'muon5'`: exactly Muon's `zeropower_via_newtonschulz5` in float32 — Frobenius pre-scaling and
  *   five steps of (a, b, c) = (3.4445, −4.7750, 2.0315) (KellerJordan/Muon `muon.py`), the
  *   BoostedTSV-M paper's setting (arXiv:2603.05354). Its singular values end in ≈ [0.7, 1.2], so
@@ -22,7 +19,6 @@
  */
 import type { LinalgBackend } from './linalg-backend.js';
 import { frobeniusNorm, type Matrix } from './matrix.js';
-import { symmetricEigen } from './symmetric-eigen.js';
 import { NULL_SINGULAR_VALUE_REL_TOL } from './randomized-svd.js';
 
 /** Newton–Schulz schedule; see the module comment. */
@@ -39,11 +35,6 @@ export interface PolarOptions {
   readonly form?: 'direct' | 'gram';
   /** Singular values below this fraction of ‖X‖₂ are not guaranteed to converge (default {@link POLAR_LIFT_FLOOR_REL}). */
   readonly liftFloorRel?: number;
-  /**
-   * σ_min/‖X‖₂ to design the shortened schedule for, instead of the Lanczos estimate (tests of the
-   * fallback; `0` disables the shortened schedule). Any value gives the same accuracy.
-   */
-  readonly sigmaMinOverride?: number;
 }
 
 /** Muon's quintic coefficients (KellerJordan/Muon, `zeropower_via_newtonschulz5`). */
@@ -67,20 +58,6 @@ const SPECTRAL_POWER_STEPS = 16;
 const GRAM_FORM_MIN_ASPECT = 2;
 /** Classic steps on X after the Gram form (error e → 1.5e² per step). */
 const GRAM_FORM_POLISH_STEPS = 1;
-/** Lanczos steps of the σ_min estimate (extreme eigenvalues converge first; K² work each). */
-const LANCZOS_STEPS = 32;
-/** The shortened schedule divides X by this times the power-iteration estimate of ‖X‖₂. */
-const OPTIMISTIC_NORM_MARGIN = 1.1;
-/** The shortened schedule is designed for this fraction of the estimated σ_min. */
-const OPTIMISTIC_SAFETY = 0.5;
-/** Only worth it when the optimistic interval starts this many times above the floor's. */
-const OPTIMISTIC_MIN_GAIN = 30;
-/**
- * Largest ‖G − D‖_F finished by one classic step: the spectral deviation d ≤ 0.03 becomes ≤ 7e-4,
- * so the result is within 2.4e-4 (relative Frobenius) of the exact polar factor for any size ≥ 2,
- * while float32 rounding of G itself stays near 5e-3 even at 1280×5120.
- */
-const OPTIMISTIC_ACCEPT_GAP = 0.03;
 /** Muon adds this to the Frobenius norm before dividing. */
 const MUON_NORM_EPS = 1e-7;
 
@@ -123,9 +100,15 @@ export async function polarNewtonSchulz(
   const scale = 1 / upper;
   const s2 = scale * scale;
   gram = { data: gram.data.map((v) => v * s2), rows: gram.rows, cols: gram.cols };
-  const floorRel = options.liftFloorRel ?? POLAR_LIFT_FLOOR_REL;
-  const floor = (floorRel * estimate) / upper;
-  const steps = scheduleFrom(floor);
+  const steps: { a: number; b: number }[] = [];
+  let l = Math.max(Number.MIN_VALUE, ((options.liftFloorRel ?? POLAR_LIFT_FLOOR_REL) * estimate) / upper);
+  while (l < 1 - POLAR_CONVERGED_GAP) {
+    // Cushioned: designing for ℓ below the cushion would map σ = 1 to ≈ 2.6ℓ, cancelling
+    // float32 digits in aX + bX·XᵀX; small σ still grow by ≈ 2.5× per step.
+    const { a, b } = optimalCubicStep(Math.max(l, POLAR_CUSHION));
+    steps.push({ a, b });
+    l = Math.min(a * l + b * l * l * l, a + b);
+  }
   const small = Math.min(x.rows, x.cols);
   const isGramForm = options.form === 'gram' && Math.max(x.rows, x.cols) >= GRAM_FORM_MIN_ASPECT * small;
   if (isGramForm) {
@@ -140,166 +123,11 @@ export async function polarNewtonSchulz(
     return polished;
   }
   let cur: Matrix = { data: x.data.map((v) => v * scale), rows: x.rows, cols: x.cols };
-  let plan = steps;
-  const optimistic = await optimisticPolar(
-    backend,
-    cur,
-    isTall,
-    gram,
-    floor,
-    floorRel,
-    options.sigmaMinOverride,
-  );
-  if (optimistic.result !== undefined) return optimistic.result;
-  if (optimistic.restart !== undefined) {
-    // The σ_min estimate was wrong: the full schedule from the floor, on the attempt's output.
-    ({ x: cur, gram } = optimistic.restart);
-    plan = scheduleFrom(optimistic.restart.lower);
-  }
-  for (const { a, b } of plan) {
+  for (const { a, b } of steps) {
     cur = await cubicStep(backend, cur, isTall, a, b, gram);
     gram = undefined;
   }
   return cur;
-}
-
-/** Odd cubic steps taking singular values from [ℓ, 1] to within float32 of 1 (see the module comment). */
-function scheduleFrom(lower: number): { a: number; b: number }[] {
-  const steps: { a: number; b: number }[] = [];
-  let l = Math.max(Number.MIN_VALUE, lower);
-  while (l < 1 - POLAR_CONVERGED_GAP) {
-    const { a, b } = optimalCubicStep(Math.max(l, POLAR_CUSHION));
-    steps.push({ a, b });
-    l = Math.min(a * l + b * l * l * l, a + b);
-  }
-  return steps;
-}
-
-/**
- * The guaranteed schedule starts from the lift floor (ℓ = 1e-4·σ₁ takes 14 steps), but the
- * inputs the merge methods pass — concatenated singular-vector blocks — usually have σ_min far
- * above it. This path estimates σ_min by Lanczos on the Gram, runs the shorter schedule for
- * half that estimate, then checks the result: with G = XᵀX (XXᵀ if wide) and D the identity
- * on the coordinates that are not exactly zero, every non-null squared singular value lies
- * within ‖G − D‖_F of 1. Within {@link OPTIMISTIC_ACCEPT_GAP} one classic step (error
- * d → 0.75·d²) finishes it; otherwise the full schedule restarts from the floor on the attempt's
- * output (bounds recomputed from G), so a wrong estimate costs time, never accuracy.
- */
-async function optimisticPolar(
-  backend: LinalgBackend,
-  x: Matrix,
-  isTall: boolean,
-  gram: Matrix,
-  floor: number,
-  floorRel: number,
-  override: number | undefined,
-): Promise<{ result?: Matrix; restart?: { x: Matrix; gram: Matrix; lower: number } }> {
-  // X and its Gram come scaled by the guaranteed bound (‖X‖₂ ≤ 1), which can exceed ‖X‖₂ by up
-  // to √K; the power-iteration estimate (floor / floorRel) is close to ‖X‖₂ from below. Scaling
-  // by the estimate plus a margin instead lifts every σ, shortening the schedule further; an
-  // estimate more than the margin too low leaves a σ above 1, which the check catches.
-  const sigmaMax = floor / floorRel;
-  const lift = Math.max(1, 1 / (OPTIMISTIC_NORM_MARGIN * sigmaMax));
-  const liftedGram = { data: gram.data.map((v) => v * lift * lift), rows: gram.rows, cols: gram.cols };
-  const sigmaMin =
-    override === undefined
-      ? Math.sqrt(Math.max(0, smallestEigenEstimate(liftedGram)))
-      : override * sigmaMax * lift;
-  const lower = OPTIMISTIC_SAFETY * sigmaMin;
-  if (!(lower > OPTIMISTIC_MIN_GAIN * floor * lift)) return {};
-  let cur = lift === 1 ? x : { data: x.data.map((v) => v * lift), rows: x.rows, cols: x.cols };
-  let known: Matrix | undefined = liftedGram;
-  for (const { a, b } of scheduleFrom(lower)) {
-    cur = await cubicStep(backend, cur, isTall, a, b, known);
-    known = undefined;
-  }
-  const g = await smallGram(backend, cur, isTall);
-  const gap = identityGap(g, gram);
-  if (gap <= OPTIMISTIC_ACCEPT_GAP) return { result: await cubicStep(backend, cur, isTall, 1.5, -0.5, g) };
-  const upper = Math.sqrt(gramUpperBound(g));
-  const rescaled = 1 / upper;
-  const restartX = { data: cur.data.map((v) => v * rescaled), rows: cur.rows, cols: cur.cols };
-  const restartGram = { data: g.data.map((v) => v * rescaled * rescaled), rows: g.rows, cols: g.cols };
-  const lowerAfter = (floorRel * Math.sqrt(spectralRadiusEstimate(g))) / upper;
-  return { restart: { x: restartX, gram: restartGram, lower: lowerAfter } };
-}
-
-/** ‖G − D‖_F, D the identity on the coordinates whose diagonal entry of `reference` is non-zero. */
-function identityGap(g: Matrix, reference: Matrix): number {
-  const n = g.rows;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const isLive = reference.data[i * n + i] !== 0;
-    for (let j = 0; j < n; j++) {
-      const d = g.data[i * n + j] - (i === j && isLive ? 1 : 0);
-      sum += d * d;
-    }
-  }
-  return Math.sqrt(sum);
-}
-
-/**
- * Estimate of the smallest eigenvalue of the symmetric PSD matrix `g` over the coordinates with a
- * non-zero diagonal (exactly-zero columns of X are null directions the polar factor keeps at
- * zero): Lanczos with full reorthogonalization, float64. A Ritz value is never below the true
- * minimum, hence the safety factor and the check in {@link optimisticPolar}.
- */
-export function smallestEigenEstimate(g: Matrix, steps = LANCZOS_STEPS): number {
-  const n = g.rows;
-  const live: number[] = [];
-  for (let i = 0; i < n; i++) if (g.data[i * n + i] !== 0) live.push(i);
-  const m = live.length;
-  if (m === 0) return 0;
-  const basis: Float64Array[] = [];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  let q = new Float64Array(m);
-  for (let i = 0; i < m; i++) q[i] = 1 + 0.5 * Math.sin(i * 1.618);
-  scaleToUnit(q);
-  for (let j = 0; j < Math.min(steps, m); j++) {
-    basis.push(q);
-    const w = new Float64Array(m);
-    for (let r = 0; r < m; r++) {
-      const off = live[r] * n;
-      let sum = 0;
-      for (let c = 0; c < m; c++) sum += g.data[off + live[c]] * q[c];
-      w[r] = sum;
-    }
-    alpha.push(dot(q, w));
-    // Full reorthogonalization (twice is enough): keeps the Ritz values honest in finite precision.
-    for (let pass = 0; pass < 2; pass++) {
-      for (const v of basis) {
-        const c = dot(v, w);
-        for (let r = 0; r < m; r++) w[r] -= c * v[r];
-      }
-    }
-    const norm = Math.sqrt(dot(w, w));
-    if (j === Math.min(steps, m) - 1 || norm < 1e-12) break;
-    beta.push(norm);
-    for (let r = 0; r < m; r++) w[r] /= norm;
-    q = w;
-  }
-  const k = alpha.length;
-  const t = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    t[i * k + i] = alpha[i];
-    if (i + 1 < k) {
-      t[i * k + i + 1] = beta[i];
-      t[(i + 1) * k + i] = beta[i];
-    }
-  }
-  return symmetricEigen(t, k).values[k - 1];
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function scaleToUnit(v: Float64Array): void {
-  const norm = Math.sqrt(dot(v, v));
-  for (let i = 0; i < v.length; i++) v[i] /= norm;
 }
 
 /**
