@@ -182,7 +182,8 @@ function consensusInto(
 
 /**
  * Writes θ0 + λ·combine(τ') into `out`. Allocation-free; accumulates in float64. Inputs must be
- * finite (the engine refuses NaN/Inf before any method runs).
+ * finite for meaningful results (the engine refuses NaN/Inf: before the method runs, or for the
+ * methods marked `propagatesNonFinite` by checking the output, where any NaN/Inf input shows up).
  */
 export function generalizedTaskArithmeticInto(
   out: Float32Array,
