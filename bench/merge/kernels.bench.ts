@@ -10,21 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { tiesMethod } from '../../src/merge/methods/ties.js';
 import { taskArithmeticMethod } from '../../src/merge/methods/task-arithmetic.js';
 import type { TensorMergeInput } from '../../src/merge/methods/merge-method.js';
+import { fillStandardNormal } from '../../src/merge/linalg/index.js';
 import { firstNonFiniteIndex } from '../../src/shared/index.js';
 
 const N = 16 * 1024 * 1024;
 const EXPERTS = 4;
 const REPEATS = 5;
 
+/** Task-vector-like values: N(0, 0.01²), seeded. */
 function randomArray(seed: number): Float32Array {
-  const a = new Float32Array(N);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < N; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    a[i] = ((x >>> 0) / 2 ** 32 - 0.5) * 0.02;
-  }
+  const a = fillStandardNormal(new Float32Array(N), seed);
+  for (let i = 0; i < N; i++) a[i] *= 0.01;
   return a;
 }
 

@@ -32,21 +32,15 @@ class FileByteSource implements ByteSource {
     if (out.byteLength < 2 * PARALLEL_READ_CHUNK_BYTES) return this.#readRange(out, positionBytes);
     // Large tensors: chunks read side by side on libuv's thread pool (one pread copies from the
     // page cache on one core; the merge engine reads 5+ such tensors per step).
-    const starts: number[] = [];
-    for (let start = 0; start < out.byteLength; start += PARALLEL_READ_CHUNK_BYTES) starts.push(start);
-    const counts = await Promise.all(
-      starts.map((start) =>
-        this.#readRange(
-          out.subarray(start, Math.min(out.byteLength, start + PARALLEL_READ_CHUNK_BYTES)),
-          positionBytes + start,
-        ),
-      ),
-    );
+    const chunks: { view: Uint8Array; start: number }[] = [];
+    for (let start = 0; start < out.byteLength; start += PARALLEL_READ_CHUNK_BYTES)
+      chunks.push({ view: out.subarray(start, start + PARALLEL_READ_CHUNK_BYTES), start });
+    const counts = await Promise.all(chunks.map((c) => this.#readRange(c.view, positionBytes + c.start)));
     // Bytes before the first short chunk (end of file): what a sequential read would report.
     let done = 0;
-    for (let i = 0; i < counts.length; i++) {
+    for (let i = 0; i < chunks.length; i++) {
       done += counts[i];
-      if (starts[i] + counts[i] < Math.min(out.byteLength, starts[i] + PARALLEL_READ_CHUNK_BYTES)) break;
+      if (counts[i] < chunks[i].view.byteLength) break;
     }
     return done;
   }

@@ -143,11 +143,11 @@ export async function* streamMergedTensors(
   }
 
   const started = performance.now();
-  // Inputs being read, in plan order: those of the merges in flight and one more (read-ahead).
+  // Inputs being read ahead, in plan order: the next tensor's, while the merges in flight run.
   const reads: Promise<TensorMergeInput>[] = [];
   let nextRead = 0;
-  const fillReads = (limit: number): void => {
-    while (nextRead < plan.length && reads.length < limit) {
+  const readAhead = (): void => {
+    while (nextRead < plan.length && reads.length < 1) {
       const r = readTensorInput(inputs, plan[nextRead++], weights, expertParams, pool);
       r.catch(() => undefined); // observed by the merge that takes it
       reads.push(r);
@@ -173,12 +173,12 @@ export async function* streamMergedTensors(
     while (done < plan.length) {
       while (next < plan.length && inFlight.length < concurrency) {
         options.signal?.throwIfAborted();
-        fillReads(1);
+        readAhead();
         const p = mergeOne(plan[next++], reads.shift() as Promise<TensorMergeInput>);
         p.catch(() => undefined); // observed below, in order; avoid unhandled rejections meanwhile
         inFlight.push(p);
       }
-      fillReads(1); // the next tensor's inputs load while the merges in flight run
+      readAhead();
       const merged = await (inFlight.shift() as Promise<MergedTensor>);
       done++;
       bytesDone += inputBytes(plan[done - 1], expertCount);
