@@ -81,8 +81,8 @@ export async function runTensorMergeJob(job: TensorMergeJob): Promise<TensorMerg
     };
   }
   const out = job.out?.length === input.base.length ? job.out : new Float32Array(input.base.length);
-  await method.mergeTensorInto(out, input, job.params, job.stats);
-  const bad = firstNonFiniteIndex(out);
+  const report = await method.mergeTensorInto(out, input, job.params, job.stats);
+  const bad = report ? report.firstNonFiniteOutput : firstNonFiniteIndex(out);
   if (bad >= 0) {
     if (method.propagatesNonFinite === true) assertFiniteInputs(input);
     throw new AppError(

@@ -86,10 +86,44 @@ test('generalizedTaskArithmeticInto() equals the per-element loop bit for bit (b
               );
         const options = { isConsensus, isNormalized, scale, ...(thresholds ? { thresholds } : {}) };
         const want = referenceInto(new Float32Array(n), base, deltas, weights, options);
-        const got = generalizedTaskArithmeticInto(new Float32Array(n), base, deltas, weights, options);
+        const got = new Float32Array(n);
+        const firstBad = generalizedTaskArithmeticInto(got, base, deltas, weights, options);
         assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer));
+        assert.equal(
+          firstBad,
+          want.findIndex((x) => !Number.isFinite(x)),
+        );
       },
     ),
     { numRuns: 80 },
   );
+});
+
+test('generalizedTaskArithmeticInto() reports the first non-finite output element, across blocks', () => {
+  const n = 10_000;
+  const cases = [
+    [false, 9_998, Number.NaN, 'delta'],
+    [false, 4_100, Infinity, 'base'],
+    [false, 5, -Infinity, 'delta'],
+    // TIES compares |τ| with the threshold, so a NaN task-vector entry is dropped (the engine checks
+    // those methods' inputs before merging); a non-finite base entry always comes through.
+    [true, 4_100, Infinity, 'base'],
+    [true, 9_998, Number.NaN, 'base'],
+  ] as const;
+  for (const [isConsensus, at, value, where] of cases) {
+    const base = new Float32Array(n).fill(0.5);
+    const deltas = [new Float32Array(n).fill(0.25), new Float32Array(n).fill(0.125)];
+    if (where === 'base') base[at] = value;
+    else deltas[1][at] = value;
+    base[n - 1] = Number.NaN; // a later one: the report names the first
+    const out = new Float32Array(n);
+    const opts = { isConsensus, isNormalized: false, scale: 1 };
+    const got = generalizedTaskArithmeticInto(out, base, deltas, Float64Array.of(1, 1), opts);
+    assert.equal(got, at, `${isConsensus ? 'consensus' : 'sum'}: ${value} in the ${where} at ${at}`);
+  }
+  const big = new Float32Array(n).fill(3e38); // 3e38 + 3e38 overflows float32: +Inf from element 0
+  const out = new Float32Array(n);
+  const opts = { isConsensus: false, isNormalized: false, scale: 1 };
+  assert.equal(generalizedTaskArithmeticInto(out, big, [big], Float64Array.of(1), opts), 0);
+  assert.equal(generalizedTaskArithmeticInto(out, big, [big], Float64Array.of(0), opts), -1);
 });

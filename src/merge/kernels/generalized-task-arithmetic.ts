@@ -36,9 +36,11 @@ export interface GeneralizedTaskArithmeticOptions {
 const ZERO_DIVISOR_EPS = 1e-8;
 
 /**
- * Writes θ0 + λ·combine(τ') into `out`. Allocation-free; accumulates in float64. Inputs must be
- * finite for meaningful results (the engine refuses NaN/Inf: before the method runs, or for the
- * methods marked `propagatesNonFinite` by checking the output, where any NaN/Inf input shows up).
+ * Writes θ0 + λ·combine(τ') into `out` and returns the index of its first NaN/±Inf element, −1 when
+ * all are finite (checked as the values are written; the executor then skips its own scan).
+ * Allocation-free; accumulates in float64. Inputs must be finite for meaningful results (the
+ * engine refuses NaN/Inf: before the method runs, or for the methods marked `propagatesNonFinite`
+ * by checking the output, where any NaN/Inf input shows up). `out` may alias `base`.
  */
 export function generalizedTaskArithmeticInto(
   out: Float32Array,
@@ -46,23 +48,22 @@ export function generalizedTaskArithmeticInto(
   deltas: readonly Float32Array[],
   weights: Float64Array,
   options: GeneralizedTaskArithmeticOptions,
-): Float32Array {
+): number {
   const taskCount = deltas.length;
   const { isConsensus, isNormalized, scale } = options;
   let weightSum = 0;
   for (let t = 0; t < taskCount; t++) weightSum += weights[t];
   const plainDivisor = Math.abs(weightSum) < ZERO_DIVISOR_EPS ? 1 : weightSum;
   const thresholds = options.thresholds ?? new Float64Array(taskCount);
-  if (isConsensus) wasmConsensusInto(out, base, deltas, weights, thresholds, scale, isNormalized);
-  else
-    wasmWeightedSumInto(
-      out,
-      base,
-      deltas,
-      weights,
-      thresholds,
-      scale,
-      isNormalized ? plainDivisor : undefined,
-    );
-  return out;
+  return isConsensus
+    ? wasmConsensusInto(out, base, deltas, weights, thresholds, scale, isNormalized)
+    : wasmWeightedSumInto(
+        out,
+        base,
+        deltas,
+        weights,
+        thresholds,
+        scale,
+        isNormalized ? plainDivisor : undefined,
+      );
 }

@@ -19,6 +19,28 @@ test('kthLargestAbs() equals the k-th element of a descending sort of |x|', () =
   );
 });
 
+test('kthLargestAbs() on large tensors (bracketed path and its radix fallback) equals a sort', () => {
+  const n = 70_000; // above the bracket's minimum size
+  let state = 7;
+  const rand = (): number => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const cases: [string, Float32Array][] = [
+    ['uniform signed', Float32Array.from({ length: n }, () => rand() * 2 - 1)],
+    ['sorted ascending', Float32Array.from({ length: n }, (_, i) => i / n)],
+    ['mostly zeros', Float32Array.from({ length: n }, () => (rand() < 0.9 ? 0 : rand() - 0.5))],
+    // One value fills the bracket: the candidate buffer overflows and the radix select answers.
+    ['one repeated value', Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? rand() : 0.25))],
+    ['heavy tail', Float32Array.from({ length: n }, () => (rand() - 0.5) / (rand() + 1e-6))],
+  ];
+  for (const [name, a] of cases) {
+    const sorted = Float32Array.from(a, Math.abs).sort().reverse();
+    for (const k of [1, 2, 17, Math.floor(0.01 * n), Math.floor(0.2 * n), Math.floor(0.5 * n), n - 1, n])
+      assert.equal(kthLargestAbs(a, k), sorted[k - 1], `${name}, k=${k}`);
+  }
+});
+
 test('kthLargestAbs() handles many ties and rejects k out of range', () => {
   assert.equal(kthLargestAbs(new Float32Array(1000), 10), 0);
   assert.throws(() => kthLargestAbs(Float32Array.of(1), 2), RangeError);

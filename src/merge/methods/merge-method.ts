@@ -39,6 +39,12 @@ export interface GlobalStatsCollector<S> {
   finish(): S;
 }
 
+/** What a method found about its own output (see {@link MergeMethod.mergeTensorInto}). */
+export interface TensorMergeReport {
+  /** Index of the first NaN/±Inf in `out`, −1 when every element is finite. */
+  readonly firstNonFiniteOutput: number;
+}
+
 export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   /** Recipe name, e.g. `ties`, `tsv_m`, `lors`. */
   readonly name: string;
@@ -53,6 +59,15 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   readonly propagatesNonFinite?: boolean;
   /** Present when the method needs a first pass over the whole model. */
   createCollector?(params: P): GlobalStatsCollector<S>;
-  /** Writes θ_merged for one tensor into `out` (same length as `input.base`). May be async (ONNX Runtime linear algebra). */
-  mergeTensorInto(out: Float32Array, input: TensorMergeInput, params: P, stats: S): void | Promise<void>;
+  /**
+   * Writes θ_merged for one tensor into `out` (same length as `input.base`). May be async (ONNX
+   * Runtime linear algebra). Methods that check their output as they write it return the report,
+   * and the executor skips its own scan.
+   */
+  mergeTensorInto(
+    out: Float32Array,
+    input: TensorMergeInput,
+    params: P,
+    stats: S,
+  ): void | TensorMergeReport | Promise<void | TensorMergeReport>;
 }

@@ -20,7 +20,7 @@ export function multiTaskVector(
   const isTies = baseMerge === 'ties';
   // The output doubles as the zero "base" (it is read at index i before being written there).
   const out = new Float32Array(n);
-  return generalizedTaskArithmeticInto(out, out, input.deltas, input.weights, {
+  generalizedTaskArithmeticInto(out, out, input.deltas, input.weights, {
     isConsensus: isTies,
     isNormalized: false,
     scale: 1,
@@ -28,6 +28,7 @@ export function multiTaskVector(
       ? { thresholds: Float64Array.from(input.deltas, (d) => magnitudeThreshold(d, tiesDensity)) }
       : {}),
   });
+  return out;
 }
 
 /** Zod fragment for the TIES density used when `base_merge` is `ties` (tall_masks README: k = 20). */

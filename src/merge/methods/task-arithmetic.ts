@@ -24,10 +24,11 @@ export const taskArithmeticMethod: MergeMethod<TaskArithmeticParams> = {
     normalize: z.boolean().default(false),
   }),
   mergeTensorInto(out, input, params) {
-    generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
+    const firstNonFiniteOutput = generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
       isConsensus: false,
       isNormalized: params.normalize,
       scale: params.lambda,
     });
+    return { firstNonFiniteOutput };
   },
 };

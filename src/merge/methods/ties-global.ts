@@ -48,11 +48,12 @@ export const tiesGlobalMethod: MergeMethod<TiesParams, TiesGlobalStats> = {
     };
   },
   mergeTensorInto(out, input, params, stats) {
-    generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
+    const firstNonFiniteOutput = generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
       isConsensus: true,
       isNormalized: params.normalize,
       scale: params.lambda,
       thresholds: Float64Array.from(input.deltas, (_, t) => stats.thresholds[t] ?? 0),
     });
+    return { firstNonFiniteOutput };
   },
 };

@@ -41,11 +41,12 @@ export const tiesMethod: MergeMethod<TiesParams> = {
     const thresholds = Float64Array.from(input.deltas, (delta, t) =>
       magnitudeThreshold(delta, expertNumber(input, t, 'density', params.density)),
     );
-    generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
+    const firstNonFiniteOutput = generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
       isConsensus: true,
       isNormalized: params.normalize,
       scale: params.lambda,
       thresholds,
     });
+    return { firstNonFiniteOutput };
   },
 };

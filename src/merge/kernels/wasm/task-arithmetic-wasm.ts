@@ -21,7 +21,7 @@ interface Kernels {
     divisor: number,
     divide: number,
     trim: number,
-  ): void;
+  ): number;
   consensus(
     out: number,
     base: number,
@@ -32,7 +32,7 @@ interface Kernels {
     n: number,
     scale: number,
     normalize: number,
-  ): void;
+  ): number;
 }
 
 /** Elements per block: 16 KiB per f32 input (with 4 experts, 96 KiB of scratch: L2-resident). */
@@ -100,9 +100,16 @@ function copyOut(l: Layout, out: Float32Array, s: number, len: number): void {
   out.set(len === BLOCK ? outBlock : outBlock.subarray(0, len), s);
 }
 
+/** The first NaN/±Inf in out[s, s + len) (a block the kernel flagged). */
+function firstNonFiniteIn(out: Float32Array, s: number, len: number): number {
+  for (let i = s; i < s + len; i++) if (!Number.isFinite(out[i])) return i;
+  return -1;
+}
+
 /**
  * out = base + scale·(Σ_t [|d_t| ≥ thr_t]·w_t·d_t)[/divisor]: task arithmetic and its trimmed form
- * (thresholds 0 keep everything). divisor undefined: no division.
+ * (thresholds 0 keep everything). divisor undefined: no division. Returns the index of the first
+ * NaN/±Inf written to `out`, −1 when every output is finite (checked by the kernel as it writes).
  */
 export function wasmWeightedSumInto(
   out: Float32Array,
@@ -112,13 +119,14 @@ export function wasmWeightedSumInto(
   thresholds: Float64Array,
   scale: number,
   divisor: number | undefined,
-): void {
+): number {
   const l = layout(weights, thresholds);
   const trim = thresholds.some((x) => x !== 0) ? 1 : 0;
+  let firstBad = -1;
   for (let s = 0; s < out.length; s += BLOCK) {
     const len = Math.min(BLOCK, out.length - s);
     copyIn(l, base, deltas, s, len);
-    l.k.weightedSum(
+    const bad = l.k.weightedSum(
       l.out,
       l.base,
       l.d0,
@@ -132,10 +140,15 @@ export function wasmWeightedSumInto(
       trim,
     );
     copyOut(l, out, s, len);
+    if (bad !== 0 && firstBad < 0) firstBad = firstNonFiniteIn(out, s, len);
   }
+  return firstBad;
 }
 
-/** TIES elect (sign of the kept mass, 0 → +1) and disjoint mean or sum, see generalized-task-arithmetic.ts. */
+/**
+ * TIES elect (sign of the kept mass, 0 → +1) and disjoint mean or sum, see
+ * generalized-task-arithmetic.ts. Returns the first non-finite output's index, or −1.
+ */
 export function wasmConsensusInto(
   out: Float32Array,
   base: Float32Array,
@@ -144,13 +157,26 @@ export function wasmConsensusInto(
   thresholds: Float64Array,
   scale: number,
   isNormalized: boolean,
-): void {
+): number {
   const l = layout(weights, thresholds);
+  let firstBad = -1;
   for (let s = 0; s < out.length; s += BLOCK) {
     const len = Math.min(BLOCK, out.length - s);
     copyIn(l, base, deltas, s, len);
     const n = (len + 3) & ~3;
-    l.k.consensus(l.out, l.base, l.d0, F32_BYTES, deltas.length, l.params, n, scale, isNormalized ? 1 : 0);
+    const bad = l.k.consensus(
+      l.out,
+      l.base,
+      l.d0,
+      F32_BYTES,
+      deltas.length,
+      l.params,
+      n,
+      scale,
+      isNormalized ? 1 : 0,
+    );
     copyOut(l, out, s, len);
+    if (bad !== 0 && firstBad < 0) firstBad = firstNonFiniteIn(out, s, len);
   }
+  return firstBad;
 }

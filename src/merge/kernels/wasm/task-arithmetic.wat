@@ -8,9 +8,12 @@
 ;; so x + 0 = x for every value they take. Pointers are byte offsets; n is the element count,
 ;; rounded up to a multiple of 4 by the caller (the scratch is padded). Everything is written
 ;; inline: V8 as of Node 20 does not inline calls between WebAssembly functions.
+;; Both kernels return 1 when an output element they wrote is NaN or ±Inf (the engine's output
+;; check, done while the values are in registers), else 0.
 ;; Build: node scripts/build-wasm.mjs
 (module
   (memory (export "memory") 4)
+
 
   ;; out[j] = f32(base[j] + scale * (Σ_t [|d_t[j]| >= thr_t] * w_t * d_t[j]) [/ divisor])
   ;; starting from +0, tasks in order (thr_t = 0 keeps every entry; trim = 0 skips the test when
@@ -18,10 +21,10 @@
   (func (export "weightedSum")
     (param $out i32) (param $base i32) (param $d0 i32) (param $stride i32) (param $tasks i32)
     (param $params i32) (param $n i32) (param $scale f64) (param $divisor f64) (param $divide i32)
-    (param $trim i32)
+    (param $trim i32) (result i32)
     (local $end i32) (local $p i32) (local $q i32) (local $pend i32)
     (local $lo v128) (local $hi v128) (local $v v128) (local $w v128) (local $thr v128)
-    (local $sv v128) (local $dv v128)
+    (local $sv v128) (local $dv v128) (local $y v128) (local $bad v128)
     (local.set $sv (f64x2.splat (local.get $scale)))
     (local.set $dv (f64x2.splat (local.get $divisor)))
     (local.set $pend (i32.add (local.get $params) (i32.shl (local.get $tasks) (i32.const 4))))
@@ -60,24 +63,30 @@
           (then
             (local.set $lo (f64x2.div (local.get $lo) (local.get $dv)))
             (local.set $hi (f64x2.div (local.get $hi) (local.get $dv)))))
-        (v128.store (local.get $out)
+        (local.set $y
           (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
             (f32x4.demote_f64x2_zero
               (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $base))) (f64x2.mul (local.get $sv) (local.get $lo))))
             (f32x4.demote_f64x2_zero
               (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $base) (i32.const 8))))
                          (f64x2.mul (local.get $sv) (local.get $hi))))))
+        (v128.store (local.get $out) (local.get $y))
+        (local.set $bad (v128.or (local.get $bad) 
+          ;; all-ones lanes where the stored f32 is NaN or ±Inf (exponent bits all set)
+          (i32x4.eq (v128.and (local.get $y) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
+                    (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (local.set $base (i32.add (local.get $base) (i32.const 16)))
         (local.set $d0 (i32.add (local.get $d0) (i32.const 16)))
-        (br $next))))
+        (br $next)))
+    (v128.any_true (local.get $bad)))
 
   ;; out = f32(base + scale * TIES(d_0 … d_{T-1})), two elements per iteration: elect the sign of
   ;; the kept mass (zero → +1), then the disjoint mean (or sum) of the kept entries with that sign.
   (func (export "consensus")
     (param $out i32) (param $base i32) (param $d0 i32) (param $stride i32) (param $tasks i32)
-    (param $params i32) (param $n i32) (param $scale f64) (param $normalize i32)
-    (local $end i32) (local $pend i32) (local $sv v128)
+    (param $params i32) (param $n i32) (param $scale f64) (param $normalize i32) (result i32)
+    (local $end i32) (local $pend i32) (local $sv v128) (local $y v128) (local $bad v128)
     (local $p i32) (local $q i32) (local $v v128) (local $w v128) (local $thr v128)
     (local $kept v128) (local $maj v128) (local $mixed v128) (local $div v128) (local $wd v128)
     (local.set $sv (f64x2.splat (local.get $scale)))
@@ -127,12 +136,18 @@
             (local.set $mixed (f64x2.div (local.get $mixed)
               (f64x2.add (local.get $div)
                 (v128.and (f64x2.eq (local.get $div) (v128.const f64x2 0 0)) (v128.const f64x2 1 1)))))))
-        (v128.store64_lane 0 (local.get $out)
+        (local.set $y
           (f32x4.demote_f64x2_zero
             (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $base)))
                        (f64x2.mul (local.get $sv) (local.get $mixed)))))
+        (v128.store64_lane 0 (local.get $out) (local.get $y))
+        (local.set $bad (v128.or (local.get $bad) 
+          ;; all-ones lanes where the stored f32 is NaN or ±Inf (exponent bits all set)
+          (i32x4.eq (v128.and (local.get $y) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
+                    (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
         (local.set $base (i32.add (local.get $base) (i32.const 8)))
         (local.set $d0 (i32.add (local.get $d0) (i32.const 8)))
-        (br $next))))
+        (br $next)))
+    (v128.any_true (local.get $bad)))
 )
