@@ -96,6 +96,8 @@ const GRID: Record<string, { key: string; values: number[]; fixed?: Record<strin
   karcher: { key: '', values: [] },
   multislerp: { key: '', values: [] },
 };
+/** Steps past the grid's edge when the best dev value lies on it (see main()). */
+const EDGE_STEPS = 2;
 // Above this base WER the models are not transcribing at all, and the table says so.
 const UNUSABLE_BASE_WER = 0.9;
 /** Methods that build task-specific models (need a task id) are not single merged models. */
@@ -212,7 +214,7 @@ function readmeSection(
     '',
     `Made by \`npm run bench:merge-quality\` (\`bench/merge/merge-quality.bench.ts\`) on ${new Date().toISOString().slice(0, 10)}: ` +
       `each method merges the ${expertNames.length} shipped experts (${expertNames.join(', ')}) into \`models/base\`; its scale ` +
-      `(λ / scale, ${GRID_POINTS === Infinity ? 'full grid' : `${GRID_POINTS} grid points`}) is chosen on the dev split${DEV_LIMIT === undefined ? '' : ` (${DEV_LIMIT} utterances)`} by the mean of the per-language and ` +
+      `(λ / scale, ${GRID_POINTS === Infinity ? 'full grid, extended by up to two steps past an edge where the best value lay (halving below, ×1.5 above)' : `${GRID_POINTS} grid points`}) is chosen on the dev split${DEV_LIMIT === undefined ? '' : ` (${DEV_LIMIT} utterances)`} by the mean of the per-language and ` +
       `per-domain WER, then scored on the test split${TEST_LIMIT === undefined ? '' : ` (${TEST_LIMIT} utterances spread over it)`}. ` +
       'Other parameters at their documented defaults (TIES density 0.2, DARE density 0.5). WER % (Whisper normalisers), ' +
       `BLEU of X → en translation. Raw figures: \`bench/results/${RESULT_NAME}.json\`. ` +
@@ -323,7 +325,7 @@ async function main(): Promise<void> {
       const candidates = grid.values.length === 0 ? [null] : pickSpread(grid.values, GRID_POINTS);
       const devScores: { value: number | null; meanWer: number }[] = [];
       let best: { value: number | null; meanWer: number; dir: string; seconds: number } | undefined;
-      for (const value of candidates) {
+      const tryValue = async (value: number | null): Promise<void> => {
         const parameters = { ...(grid.fixed ?? {}), ...(value === null ? {} : { [grid.key]: value }) };
         const dir = join(scratch, `${method}-${value ?? 'default'}`);
         const t0 = performance.now();
@@ -343,7 +345,7 @@ async function main(): Promise<void> {
           process.stderr.write(
             `${method} ${JSON.stringify(parameters)}: merge failed: ${(e as Error).message}\n`,
           );
-          continue;
+          return;
         }
         const seconds = (performance.now() - t0) / 1000;
         const meanWer =
@@ -356,6 +358,19 @@ async function main(): Promise<void> {
         } else {
           await rm(dir, { recursive: true, force: true });
         }
+      };
+      for (const value of candidates) await tryValue(value);
+      // A best value on the grid's edge may not be the optimum: step past it (halving below, ×1.5
+      // above) while that keeps improving the dev WER, at most EDGE_STEPS times.
+      for (let step = 0; step < EDGE_STEPS && candidates.length > 1 && best !== undefined; step++) {
+        const tried = devScores.map((d) => d.value ?? Number.NaN);
+        const lowest = Math.min(...tried);
+        const highest = Math.max(...tried);
+        const before: number | null = best.value;
+        if (before === lowest) await tryValue(lowest / 2);
+        else if (before === highest) await tryValue(highest * 1.5);
+        else break;
+        if ((best as { value: number | null }).value === before) break;
       }
       if (best === undefined) continue;
       const parameters = {
