@@ -3,9 +3,11 @@ import { wasmBase64 } from './task-arithmetic.wasm.js';
 /**
  * Block-wise driver of the WebAssembly SIMD task-arithmetic kernels (task-arithmetic.wat): copies
  * a block of every input into the module's memory (the block stays in L2; the copy is the read
- * from main memory the kernel needs anyway), runs the kernel on it and copies the output block back. Results are bit-identical to the scalar JavaScript loops
- * (same f64 operations in the same order, one rounding to f32). One instance per thread (module
- * state), synchronous: a merge worker calls it between its own awaits.
+ * from main memory the kernel needs anyway), runs the kernel on it and copies the output block
+ * back. Results are bit-identical to the scalar per-element loop (same f64 operations in the same
+ * order, one rounding to f32). One instance per thread (module state), synchronous: a merge
+ * worker calls it between its own awaits. The padded tail of a short block (up to 3 elements past
+ * its end) is computed on stale scratch and never copied out; a NaN there can only cost a rescan.
  */
 interface Kernels {
   readonly memory: WebAssembly.Memory;
