@@ -216,7 +216,10 @@ function readmeSection(
       `each method merges the ${expertNames.length} shipped experts (${expertNames.join(', ')}) into \`models/base\`; its scale ` +
       `(λ / scale, ${GRID_POINTS === Infinity ? 'full grid, extended by up to two steps past an edge where the best value lay (halving below, ×1.5 above)' : `${GRID_POINTS} grid points`}) is chosen on the dev split${DEV_LIMIT === undefined ? '' : ` (${DEV_LIMIT} utterances)`} by the mean of the per-language and ` +
       `per-domain WER, then scored on the test split${TEST_LIMIT === undefined ? '' : ` (${TEST_LIMIT} utterances spread over it)`}. ` +
-      'Other parameters at their documented defaults (TIES density 0.2, DARE density 0.5). WER % (Whisper normalisers), ' +
+      "Other parameters at their documented defaults (TIES density 0.2, DARE density 0.5). Decoding: chorus's transcribe() " +
+      "with its defaults, as the server runs it (language given, timestamps, temperature fallback); the model cards' " +
+      '"Measured quality" uses one temperature-0 pass without timestamps (openai\'s evaluation setting), so the base ' +
+      'scores a point differently there. WER % (Whisper normalisers), ' +
       `BLEU of X → en translation. Raw figures: \`bench/results/${RESULT_NAME}.json\`. ` +
       'Reference rows on the same utterances: the base, each expert alone (base + its task vector; ' +
       'it is meant to win only on its own language or domain column) and the multi-task baseline ' +
