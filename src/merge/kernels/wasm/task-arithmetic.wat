@@ -14,7 +14,6 @@
 (module
   (memory (export "memory") 4)
 
-
   ;; out[j] = f32(base[j] + scale * (Σ_t [|d_t[j]| >= thr_t] * w_t * d_t[j]) [/ divisor])
   ;; starting from +0, tasks in order (thr_t = 0 keeps every entry; trim = 0 skips the test when
   ;; every thr_t is 0).
@@ -71,7 +70,7 @@
               (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $base) (i32.const 8))))
                          (f64x2.mul (local.get $sv) (local.get $hi))))))
         (v128.store (local.get $out) (local.get $y))
-        (local.set $bad (v128.or (local.get $bad) 
+        (local.set $bad (v128.or (local.get $bad)
           ;; all-ones lanes where the stored f32 is NaN or ±Inf (exponent bits all set)
           (i32x4.eq (v128.and (local.get $y) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
                     (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
@@ -141,7 +140,7 @@
             (f64x2.add (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $base)))
                        (f64x2.mul (local.get $sv) (local.get $mixed)))))
         (v128.store64_lane 0 (local.get $out) (local.get $y))
-        (local.set $bad (v128.or (local.get $bad) 
+        (local.set $bad (v128.or (local.get $bad)
           ;; all-ones lanes where the stored f32 is NaN or ±Inf (exponent bits all set)
           (i32x4.eq (v128.and (local.get $y) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
                     (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
