@@ -4,7 +4,8 @@ cd "$(dirname "$0")"
 PY=/usr/bin/python3
 W=${CHORUS_TRAIN_WORK:-/work/train-work}
 N=$1
-FT="--init shipped --freeze-embeddings --ctc-init ctchead --ctc-weight 1.0 --conv-lr-scale 1.0 --batch 16 --lr 1e-4 --lr-final 1e-5 --schedule cosine --warmup 20 --ckpt-every 50 --log-every 25"
+. ./ft_flags.sh
+fit_ctc_head
 MASTER_PORT=29537 ./run_ddp.sh --run multitask --pool all $FT --steps $((7 * N)) --seed 3 > $W/multitask.out 2>&1
 $PY package.py delta --run multitask --name multitask --dest ../multitask >> $W/multitask.out 2>&1
 nice -n -5 $PY package.py evalship --name multitask --split test > $W/eval-multitask.out 2>&1

@@ -1,0 +1,9 @@
+# Fine-tuning flags shared by the experts, the multitask baseline and the reproducibility check
+# (sourced by run_experts.sh, run_multitask.sh and rerun_experts.sh).
+FT="--init shipped --freeze-embeddings --ctc-init ctchead --ctc-weight 1.0 --conv-lr-scale 1.0 --batch 16 --lr 1e-4 --lr-final 1e-5 --schedule cosine --warmup 20 --ckpt-every 50 --log-every 25"
+# the auxiliary CTC head (thrown away at export, so not in models/base) is fitted once on the shipped
+# base, encoder frozen (lr 0 for everything but the head): 200 steps, ~2 min
+fit_ctc_head() {
+  [ -f "$W/runs/ctchead/ckpt.pt" ] || ./run_ddp.sh --run ctchead --init shipped --freeze-embeddings --pool base --batch 16 \
+    --lr 1e-3 --head-warmup 200 --steps 200 --ctc-weight 1.0 --seed 4 --log-every 25 > $W/ctchead.out 2>&1
+}
