@@ -109,6 +109,28 @@ function firstNonFiniteIn(out: Float32Array, s: number, len: number): number {
 }
 
 /**
+ * Runs `kernel` on every block of the tensor (copy in, kernel on `n` padded elements, copy out) and
+ * returns the index of the first non-finite output, or −1.
+ */
+function forEachBlock(
+  l: Layout,
+  out: Float32Array,
+  base: Float32Array,
+  deltas: readonly Float32Array[],
+  kernel: (n: number) => number,
+): number {
+  let firstBad = -1;
+  for (let s = 0; s < out.length; s += BLOCK) {
+    const len = Math.min(BLOCK, out.length - s);
+    copyIn(l, base, deltas, s, len);
+    const bad = kernel((len + 3) & ~3);
+    copyOut(l, out, s, len);
+    if (bad !== 0 && firstBad < 0) firstBad = firstNonFiniteIn(out, s, len);
+  }
+  return firstBad;
+}
+
+/**
  * out = base + scale·(Σ_t [|d_t| ≥ thr_t]·w_t·d_t)[/divisor]: task arithmetic and its trimmed form
  * (thresholds 0 keep everything). divisor undefined: no division. Returns the index of the first
  * NaN/±Inf written to `out`, −1 when every output is finite (checked by the kernel as it writes).
@@ -124,27 +146,22 @@ export function wasmWeightedSumInto(
 ): number {
   const l = layout(weights, thresholds);
   const trim = thresholds.some((x) => x !== 0) ? 1 : 0;
-  let firstBad = -1;
-  for (let s = 0; s < out.length; s += BLOCK) {
-    const len = Math.min(BLOCK, out.length - s);
-    copyIn(l, base, deltas, s, len);
-    const bad = l.k.weightedSum(
+  const divide = divisor === undefined ? 0 : 1;
+  return forEachBlock(l, out, base, deltas, (n) =>
+    l.k.weightedSum(
       l.out,
       l.base,
       l.d0,
       F32_BYTES,
       deltas.length,
       l.params,
-      (len + 3) & ~3,
+      n,
       scale,
       divisor ?? 1,
-      divisor === undefined ? 0 : 1,
+      divide,
       trim,
-    );
-    copyOut(l, out, s, len);
-    if (bad !== 0 && firstBad < 0) firstBad = firstNonFiniteIn(out, s, len);
-  }
-  return firstBad;
+    ),
+  );
 }
 
 /**
@@ -161,24 +178,8 @@ export function wasmConsensusInto(
   isNormalized: boolean,
 ): number {
   const l = layout(weights, thresholds);
-  let firstBad = -1;
-  for (let s = 0; s < out.length; s += BLOCK) {
-    const len = Math.min(BLOCK, out.length - s);
-    copyIn(l, base, deltas, s, len);
-    const n = (len + 3) & ~3;
-    const bad = l.k.consensus(
-      l.out,
-      l.base,
-      l.d0,
-      F32_BYTES,
-      deltas.length,
-      l.params,
-      n,
-      scale,
-      isNormalized ? 1 : 0,
-    );
-    copyOut(l, out, s, len);
-    if (bad !== 0 && firstBad < 0) firstBad = firstNonFiniteIn(out, s, len);
-  }
-  return firstBad;
+  const normalize = isNormalized ? 1 : 0;
+  return forEachBlock(l, out, base, deltas, (n) =>
+    l.k.consensus(l.out, l.base, l.d0, F32_BYTES, deltas.length, l.params, n, scale, normalize),
+  );
 }
