@@ -38,7 +38,7 @@ const ZERO_DIVISOR_EPS = 1e-8;
 /**
  * Writes θ0 + λ·combine(τ') into `out` and returns the index of its first NaN/±Inf element, −1 when
  * all are finite (checked as the values are written; the executor then skips its own scan).
- * Allocation-free; accumulates in float64. Inputs must be finite for meaningful results (the
+ * Allocates nothing tensor-sized (the kernels work through a small scratch block); accumulates in float64. Inputs must be finite for meaningful results (the
  * engine refuses NaN/Inf: before the method runs, or for the methods marked `propagatesNonFinite`
  * by checking the output, where any NaN/Inf input shows up). `out` may alias `base`.
  */

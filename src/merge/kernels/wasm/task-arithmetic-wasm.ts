@@ -41,6 +41,8 @@ interface Kernels {
 const BLOCK = 4096;
 const F32_BYTES = BLOCK * 4;
 const PAGE = 65536;
+/** Byte offset of the (w_t, thr_t) parameter table: the start of the module memory. */
+const PARAMS_AT = 0;
 
 let kernels: Kernels | undefined;
 
@@ -56,7 +58,6 @@ function instance(): Kernels {
 interface Layout {
   readonly k: Kernels;
   readonly f32: Float32Array;
-  readonly params: number;
   readonly base: number;
   readonly out: number;
   readonly d0: number;
@@ -66,19 +67,18 @@ interface Layout {
 function layout(weights: Float64Array, thresholds: Float64Array): Layout {
   const k = instance();
   const tasks = weights.length;
-  const params = 0;
   const base = Math.ceil((tasks * 16) / F32_BYTES) * F32_BYTES || F32_BYTES;
   const out = base + F32_BYTES;
   const d0 = out + F32_BYTES;
   const need = d0 + Math.max(1, tasks) * F32_BYTES;
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
-  const table = new Float64Array(k.memory.buffer, params, 2 * tasks);
+  const table = new Float64Array(k.memory.buffer, PARAMS_AT, 2 * tasks);
   for (let t = 0; t < tasks; t++) {
     table[2 * t] = weights[t];
     table[2 * t + 1] = thresholds[t];
   }
-  return { k, f32: new Float32Array(k.memory.buffer), params, base, out, d0 };
+  return { k, f32: new Float32Array(k.memory.buffer), base, out, d0 };
 }
 
 /** Copies elements [s, s + len) of base and every task vector into the scratch blocks. */
@@ -154,7 +154,7 @@ export function wasmWeightedSumInto(
       l.d0,
       F32_BYTES,
       deltas.length,
-      l.params,
+      PARAMS_AT,
       n,
       scale,
       divisor ?? 1,
@@ -180,6 +180,6 @@ export function wasmConsensusInto(
   const l = layout(weights, thresholds);
   const normalize = isNormalized ? 1 : 0;
   return forEachBlock(l, out, base, deltas, (n) =>
-    l.k.consensus(l.out, l.base, l.d0, F32_BYTES, deltas.length, l.params, n, scale, normalize),
+    l.k.consensus(l.out, l.base, l.d0, F32_BYTES, deltas.length, PARAMS_AT, n, scale, normalize),
   );
 }
