@@ -5,48 +5,57 @@ import {
   generalizedTaskArithmeticInto,
   type GeneralizedTaskArithmeticOptions,
 } from './generalized-task-arithmetic.js';
+import { float32AtLeast } from './wasm/task-arithmetic-wasm.js';
 
-/** The plain per-element loop the blocked kernels must reproduce bit for bit. */
+const f = Math.fround;
+
+/**
+ * The plain per-element loop the blocked kernels must reproduce bit for bit: every operation
+ * rounded to float32 (for float32 operands, rounding the float64 result of +, −, ×, ÷ once is the
+ * correctly rounded float32 result), weights and thresholds as float32.
+ */
 function referenceInto(
   out: Float32Array,
   base: Float32Array,
   deltas: readonly Float32Array[],
-  weights: Float64Array,
+  weights64: Float64Array,
   options: GeneralizedTaskArithmeticOptions,
 ): Float32Array {
   const taskCount = deltas.length;
   const thresholds = options.thresholds ?? new Float64Array(taskCount);
+  const weights = Float32Array.from(weights64);
+  const scale = f(options.scale);
   let weightSum = 0;
-  for (let t = 0; t < taskCount; t++) weightSum += weights[t];
-  const plainDivisor = Math.abs(weightSum) < 1e-8 ? 1 : weightSum;
+  for (let t = 0; t < taskCount; t++) weightSum += weights64[t];
+  const plainDivisor = f(Math.abs(weightSum) < 1e-8 ? 1 : weightSum);
   for (let i = 0; i < out.length; i++) {
     let mixed = 0;
     if (options.isConsensus) {
       let signWeight = 0;
       for (let t = 0; t < taskCount; t++) {
         const v = deltas[t][i];
-        if (Math.abs(v) >= thresholds[t]) signWeight += weights[t] * v;
+        if (Math.abs(v) >= thresholds[t]) signWeight = f(signWeight + f(weights[t] * v));
       }
       const majority = signWeight >= 0 ? 1 : -1;
       let divisor = 0;
       for (let t = 0; t < taskCount; t++) {
         const v = deltas[t][i];
         if (Math.abs(v) < thresholds[t]) continue;
-        const wd = weights[t] * v;
+        const wd = f(weights[t] * v);
         if ((wd > 0 && majority > 0) || (wd < 0 && majority < 0)) {
-          mixed += wd;
-          divisor += weights[t];
+          mixed = f(mixed + wd);
+          divisor = f(divisor + weights[t]);
         }
       }
-      if (options.isNormalized) mixed /= divisor === 0 ? 1 : divisor;
+      if (options.isNormalized) mixed = f(mixed / (divisor === 0 ? 1 : divisor));
     } else {
       for (let t = 0; t < taskCount; t++) {
         const v = deltas[t][i];
-        if (Math.abs(v) >= thresholds[t]) mixed += weights[t] * v;
+        if (Math.abs(v) >= thresholds[t]) mixed = f(mixed + f(weights[t] * v));
       }
-      if (options.isNormalized) mixed /= plainDivisor;
+      if (options.isNormalized) mixed = f(mixed / plainDivisor);
     }
-    out[i] = base[i] + options.scale * mixed;
+    out[i] = f(base[i] + f(scale * mixed));
   }
   return out;
 }
@@ -61,7 +70,7 @@ test('generalizedTaskArithmeticInto() equals the per-element loop bit for bit (b
       fc.integer({ min: 1, max: 9000 }), // crosses the 4096-element blocks of the WASM driver
       fc.boolean(),
       fc.boolean(),
-      fc.constantFrom(1, 0.3, -2),
+      fc.constantFrom(1, 0.3, -2, 1 / 3),
       fc.constantFrom('none', 'zero', 'some'),
       fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       (taskCount, n, isConsensus, isNormalized, scale, thresholdKind, seed) => {
@@ -77,12 +86,12 @@ test('generalizedTaskArithmeticInto() equals the per-element loop bit for bit (b
           });
         const base = fill();
         const deltas = Array.from({ length: taskCount }, fill);
-        const weights = Float64Array.from({ length: taskCount }, () => [1, 0.5, -1, 0, 2][pick() % 5]);
+        const weights = Float64Array.from({ length: taskCount }, () => [1, 0.5, -1, 0, 2, 0.1][pick() % 6]);
         const thresholds =
           thresholdKind === 'none'
             ? undefined
             : Float64Array.from({ length: taskCount }, () =>
-                thresholdKind === 'zero' ? 0 : [0, 0.5, 1, Infinity][pick() % 4],
+                thresholdKind === 'zero' ? 0 : [0, 0.5, 1, Infinity, 0.1, 1 / 3][pick() % 6],
               );
         const options = { isConsensus, isNormalized, scale, ...(thresholds ? { thresholds } : {}) };
         const want = referenceInto(new Float32Array(n), base, deltas, weights, options);
@@ -126,4 +135,22 @@ test('generalizedTaskArithmeticInto() reports the first non-finite output elemen
   const opts = { isConsensus: false, isNormalized: false, scale: 1 };
   assert.equal(generalizedTaskArithmeticInto(out, big, [big], Float64Array.of(1), opts), 0);
   assert.equal(generalizedTaskArithmeticInto(out, big, [big], Float64Array.of(0), opts), -1);
+});
+
+test('float32AtLeast(x) keeps exactly the float32 magnitudes a float64 threshold keeps', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.double({ noNaN: true }), fc.double({ min: 0, max: 1e-44, noNaN: true })),
+      fc.float({ noNaN: true }),
+      (x, v) => {
+        const t = float32AtLeast(x);
+        assert.equal(Math.fround(t), t);
+        assert.equal(Math.abs(v) >= t, Math.abs(v) >= x, `x=${x} t=${t} v=${v}`);
+        // and the neighbouring float32 values of x itself
+        const near = Math.fround(x);
+        assert.equal(Math.abs(near) >= t, Math.abs(near) >= x);
+      },
+    ),
+    { numRuns: 2000 },
+  );
 });

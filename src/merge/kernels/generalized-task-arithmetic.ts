@@ -13,9 +13,12 @@ import { wasmConsensusInto, wasmWeightedSumInto } from './wasm/task-arithmetic-w
  * θ = θ0 + λ·mixed
  * ```
  *
- * The arithmetic runs in WebAssembly SIMD kernels (wasm/task-arithmetic.wat), block by block,
- * accumulating in float64 with the operations of the plain per-element loop in the same order, so
- * results are bit-identical to it (generalized-task-arithmetic.test.ts checks this).
+ * The arithmetic runs in WebAssembly SIMD kernels (wasm/task-arithmetic.wat), block by block, in
+ * float32 (weights, thresholds and λ as float32; a float64 threshold is rounded up, which keeps the
+ * same entries) with the operations of the plain per-element loop in the same order, so results
+ * are bit-identical to that loop with every operation rounded to float32
+ * (generalized-task-arithmetic.test.ts checks this). Merges compute in float32, as PyTorch and
+ * mergekit do.
  */
 export interface GeneralizedTaskArithmeticOptions {
   /** TIES sign election ("sum" method): drop entries whose sign disagrees with the mass-weighted majority. */
@@ -38,7 +41,7 @@ const ZERO_DIVISOR_EPS = 1e-8;
 /**
  * Writes θ0 + λ·combine(τ') into `out` and returns the index of its first NaN/±Inf element, −1 when
  * all are finite (checked as the values are written; the executor then skips its own scan).
- * Allocates nothing tensor-sized (the kernels work through a small scratch block); accumulates in float64. Inputs must be finite for meaningful results (the
+ * Allocates nothing tensor-sized (the kernels work through a small scratch block). Inputs must be finite for meaningful results (the
  * engine refuses NaN/Inf: before the method runs, or for the methods marked `propagatesNonFinite`
  * by checking the output, where any NaN/Inf input shows up). `out` may alias `base`.
  */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { kthLargestAbs } from './kth-largest-abs.js';
+import { kthLargestAbs, kthLargestAbsBracketed, kthLargestAbsRadix } from './kth-largest-abs.js';
 import { mixSeed, SeededRandom } from './seeded-random.js';
 
 test('kthLargestAbs() equals the k-th element of a descending sort of |x|', () => {
@@ -38,6 +38,31 @@ test('kthLargestAbs() on larger tensors with ties, sorted runs and heavy tails e
     for (const k of [1, 2, 17, Math.floor(0.01 * n), Math.floor(0.2 * n), Math.floor(0.5 * n), n - 1, n])
       assert.equal(kthLargestAbs(a, k), sorted[k - 1], `${name}, k=${k}`);
   }
+});
+
+test('the bracketed selection finds typical k-th values from its sample, and a misleading sample falls back', () => {
+  const n = 300_000;
+  let state = 11;
+  const rand = (): number => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+  // Gaussian-like task vector (sum of uniforms)
+  const tv = Float32Array.from({ length: n }, () => (rand() + rand() + rand() - 1.5) * 0.01);
+  const sorted = Float32Array.from(tv, Math.abs).sort().reverse();
+  for (const k of [1, 3, Math.floor(0.001 * n), Math.floor(0.2 * n), Math.floor(0.9 * n), n]) {
+    assert.equal(kthLargestAbsBracketed(tv, k), sorted[k - 1], `bracket, k=${k}`);
+    assert.equal(kthLargestAbsRadix(tv, k), sorted[k - 1], `radix, k=${k}`);
+  }
+  // Every sampled index holds a large value, every other one a small value: the sample's bracket
+  // misses the k-th value, the bracketed path says so, and kthLargestAbs still answers exactly.
+  const size = Math.ceil(2 * n ** (2 / 3));
+  const trap = new Float32Array(n).fill(1e-3);
+  for (let j = 0; j < size; j++) trap[Math.floor(((j + 0.5) * n) / size)] = 1 + j / size;
+  const k = Math.floor(0.2 * n);
+  const want = Float32Array.from(trap, Math.abs).sort().reverse()[k - 1];
+  assert.equal(kthLargestAbsBracketed(trap, k), undefined);
+  assert.equal(kthLargestAbs(trap, k), want);
 });
 
 test('kthLargestAbs() handles many ties and rejects k out of range', () => {

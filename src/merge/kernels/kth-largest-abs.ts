@@ -1,3 +1,5 @@
+import { wasmBracketCount } from './wasm/task-arithmetic-wasm.js';
+
 /** Histograms of the radix select: the high 15 bits of |x|'s float32 pattern, then the low 16. */
 const HIGH_BINS = 1 << 15;
 const LOW_BINS = 1 << 16;
@@ -6,14 +8,59 @@ let lowCounts: Uint32Array | undefined;
 const bitsOfOne = new Uint32Array(1);
 const floatOfBits = new Float32Array(bitsOfOne.buffer);
 
+/** Below this many entries the radix select is as fast as sampling and cannot fall back. */
+const BRACKET_MIN_LENGTH = 1 << 16;
+/** Half-width of the bracket around the sample's estimate, in binomial standard deviations. */
+const BRACKET_SIGMAS = 4;
+
 /**
- * The k-th largest |x| of a tensor (k ≥ 1), exactly, by a two-pass radix select on the float32
- * bit patterns: for non-negative floats the pattern with the sign bit cleared orders like the
- * value. Pass 1 counts the high 15 bits and finds the bucket holding the k-th largest; pass 2
- * counts the low 16 bits inside that bucket. Reads the input twice, writes nothing and allocates
- * no copy (the two histograms, 384 KiB, are reused). `values` must hold no NaN.
+ * The k-th largest |x| of a tensor (k ≥ 1), exactly. Large tensors: a strided sample of about
+ * 2·n^(2/3) entries brackets the answer (its order statistics BRACKET_SIGMAS binomial standard
+ * deviations either side of rank k·s/n), one WebAssembly SIMD pass counts the entries above the
+ * bracket and collects those inside it, and a selection among the few inside gives the exact
+ * value; if the sample misled (the answer is outside the bracket, or too many entries fell inside),
+ * the radix select below runs instead, so the result never depends on the sample. `values` must
+ * hold no NaN.
  */
 export function kthLargestAbs(values: Float32Array, k: number): number {
+  const n = values.length;
+  if (k < 1 || k > n) throw new RangeError(`kthLargestAbs: k=${k} outside [1, ${n}]`);
+  if (n >= BRACKET_MIN_LENGTH) {
+    const found = kthLargestAbsBracketed(values, k);
+    if (found !== undefined) return found;
+  }
+  return kthLargestAbsRadix(values, k);
+}
+
+/** The bracketed selection of {@link kthLargestAbs}; undefined when the bracket missed. */
+export function kthLargestAbsBracketed(values: Float32Array, k: number): number | undefined {
+  const n = values.length;
+  const size = Math.min(n, Math.ceil(2 * n ** (2 / 3)));
+  const sample = new Float32Array(size);
+  for (let j = 0; j < size; j++) sample[j] = Math.abs(values[Math.floor(((j + 0.5) * n) / size)]);
+  // ranks of the bracket's ends among the sample, from the top (1-based), around k's expected rank
+  const q = k / n;
+  const center = q * size;
+  const spread = BRACKET_SIGMAS * Math.sqrt(size * q * (1 - q)) + 2;
+  const topRankHi = Math.floor(center - spread);
+  const topRankLo = Math.ceil(center + spread);
+  // hi: the sample's topRankHi-th largest; lo: its topRankLo-th largest (selections, no sort)
+  const hi = topRankHi < 1 ? Number.POSITIVE_INFINITY : kthLargestInPlace(sample, topRankHi);
+  const lo = topRankLo > size ? 0 : kthLargestInPlace(sample, topRankLo);
+  const expectedInside = ((topRankLo - topRankHi + 1) / size) * n;
+  const cap = Math.ceil(2 * expectedInside) + 4096;
+  const { above, inside, values: between } = wasmBracketCount(values, lo, hi, cap);
+  if (between === null || above >= k || above + inside < k) return undefined;
+  return kthLargestInPlace(between, k - above);
+}
+
+/**
+ * The radix select: for non-negative floats the float32 bit pattern with the sign bit cleared
+ * orders like the value. Pass 1 counts the high 15 bits and finds the bucket holding the k-th
+ * largest; pass 2 counts the low 16 bits inside that bucket. Reads the input twice, writes nothing
+ * and allocates no copy (the two histograms, 384 KiB, are reused).
+ */
+export function kthLargestAbsRadix(values: Float32Array, k: number): number {
   const n = values.length;
   if (k < 1 || k > n) throw new RangeError(`kthLargestAbs: k=${k} outside [1, ${n}]`);
   const bits = new Uint32Array(values.buffer, values.byteOffset, n);

@@ -4,10 +4,11 @@ import { wasmBase64 } from './task-arithmetic.wasm.js';
  * Block-wise driver of the WebAssembly SIMD task-arithmetic kernels (task-arithmetic.wat): copies
  * a block of every input into the module's memory (the block stays in L2; the copy is the read
  * from main memory the kernel needs anyway), runs the kernel on it and copies the output block
- * back. Results are bit-identical to the scalar per-element loop (same f64 operations in the same
- * order, one rounding to f32). One instance per thread (module state), synchronous: a merge
- * worker calls it between its own awaits. The padded tail of a short block (up to 3 elements past
- * its end) is computed on stale scratch and never copied out; a NaN there can only cost a rescan.
+ * back. Results are bit-identical to the scalar per-element loop with every operation rounded to
+ * float32 (same operations in the same order). One instance per thread (module state),
+ * synchronous: a merge worker calls it between its own awaits. The padded tail of a short block
+ * (up to 7 elements past its end) is computed on stale scratch and never copied out; a NaN there
+ * can only cost a rescan.
  */
 interface Kernels {
   readonly memory: WebAssembly.Memory;
@@ -24,6 +25,7 @@ interface Kernels {
     divide: number,
     trim: number,
   ): number;
+  bracketCount(x: number, n: number, lo: number, hi: number, counts: number, buf: number, cap: number): void;
   consensus(
     out: number,
     base: number,
@@ -41,7 +43,7 @@ interface Kernels {
 const BLOCK = 4096;
 const F32_BYTES = BLOCK * 4;
 const PAGE = 65536;
-/** Byte offset of the (w_t, thr_t) parameter table: the start of the module memory. */
+/** Byte offset of the (w_t, thr_t) f32 parameter table: the start of the module memory. */
 const PARAMS_AT = 0;
 
 let kernels: Kernels | undefined;
@@ -67,16 +69,16 @@ interface Layout {
 function layout(weights: Float64Array, thresholds: Float64Array): Layout {
   const k = instance();
   const tasks = weights.length;
-  const base = Math.ceil((tasks * 16) / F32_BYTES) * F32_BYTES || F32_BYTES;
+  const base = Math.ceil((tasks * 8) / F32_BYTES) * F32_BYTES || F32_BYTES;
   const out = base + F32_BYTES;
   const d0 = out + F32_BYTES;
   const need = d0 + Math.max(1, tasks) * F32_BYTES;
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
-  const table = new Float64Array(k.memory.buffer, PARAMS_AT, 2 * tasks);
+  const table = new Float32Array(k.memory.buffer, PARAMS_AT, 2 * tasks);
   for (let t = 0; t < tasks; t++) {
     table[2 * t] = weights[t];
-    table[2 * t + 1] = thresholds[t];
+    table[2 * t + 1] = float32AtLeast(thresholds[t]);
   }
   return { k, f32: new Float32Array(k.memory.buffer), base, out, d0 };
 }
@@ -93,6 +95,22 @@ function copyIn(
   l.f32.set(whole ? base : base.subarray(s, s + len), l.base >>> 2);
   for (let t = 0; t < deltas.length; t++)
     l.f32.set(whole ? deltas[t] : deltas[t].subarray(s, s + len), (l.d0 + t * F32_BYTES) >>> 2);
+}
+
+const f32Bits = new Float32Array(1);
+const u32Bits = new Uint32Array(f32Bits.buffer);
+
+/**
+ * The smallest float32 ≥ x, so that for every float32 v, |v| ≥ x ⟺ |v| ≥ float32AtLeast(x): the
+ * kernels compare in float32 without changing which entries a float64 threshold keeps.
+ */
+export function float32AtLeast(x: number): number {
+  f32Bits[0] = x;
+  if (!(f32Bits[0] < x)) return f32Bits[0]; // exact, rounded up, or NaN
+  // rounded down: the next float32 towards +∞ (a positive one grows, a negative one shrinks)
+  if (f32Bits[0] >= 0) u32Bits[0] += 1;
+  else u32Bits[0] -= 1;
+  return f32Bits[0];
 }
 
 let outBlock: Float32Array | undefined;
@@ -123,7 +141,7 @@ function forEachBlock(
   for (let s = 0; s < out.length; s += BLOCK) {
     const len = Math.min(BLOCK, out.length - s);
     copyIn(l, base, deltas, s, len);
-    const bad = kernel((len + 3) & ~3);
+    const bad = kernel((len + 7) & ~7);
     copyOut(l, out, s, len);
     if (bad !== 0 && firstBad < 0) firstBad = firstNonFiniteIn(out, s, len);
   }
@@ -182,4 +200,48 @@ export function wasmConsensusInto(
   return forEachBlock(l, out, base, deltas, (n) =>
     l.k.consensus(l.out, l.base, l.d0, F32_BYTES, deltas.length, PARAMS_AT, n, scale, normalize),
   );
+}
+
+/** Scratch of {@link wasmBracketCount}: the two counters, then one input block, then the buffer. */
+const COUNTS_AT = 0;
+const BRACKET_BLOCK_AT = F32_BYTES;
+const BRACKET_BUF_AT = 2 * F32_BYTES;
+
+/** What {@link wasmBracketCount} found. */
+export interface BracketCount {
+  /** Entries with |x| > hi. */
+  readonly above: number;
+  /** Entries with lo ≤ |x| ≤ hi (all of them, even past the buffer's capacity). */
+  readonly inside: number;
+  /** |x| of the entries inside the bracket, in input order; null when there were more than `cap`. */
+  readonly values: Float32Array | null;
+}
+
+/**
+ * One SIMD pass over `x`: counts |x| > hi and lo ≤ |x| ≤ hi and collects the latter (up to `cap`
+ * of them). The counting pass of the exact k-th largest magnitude (kth-largest-abs.ts).
+ */
+export function wasmBracketCount(x: Float32Array, lo: number, hi: number, cap: number): BracketCount {
+  const k = instance();
+  const need = BRACKET_BUF_AT + cap * 4;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
+  const mem = k.memory.buffer;
+  const counts = new Int32Array(mem, COUNTS_AT, 2);
+  counts[0] = 0;
+  counts[1] = 0;
+  const block = new Float32Array(mem, BRACKET_BLOCK_AT, BLOCK);
+  for (let s = 0; s < x.length; s += BLOCK) {
+    const len = Math.min(BLOCK, x.length - s);
+    block.set(len === BLOCK ? x.subarray(s, s + BLOCK) : x.subarray(s, s + len));
+    // the tail's padding lanes hold NaN, which no comparison counts
+    if (len < BLOCK) block.fill(Number.NaN, len, (len + 3) & ~3);
+    k.bracketCount(BRACKET_BLOCK_AT, (len + 3) & ~3, lo, hi, COUNTS_AT, BRACKET_BUF_AT, cap);
+  }
+  const inside = counts[1];
+  return {
+    above: counts[0],
+    inside,
+    values: inside <= cap ? new Float32Array(mem, BRACKET_BUF_AT, inside).slice() : null,
+  };
 }
