@@ -122,6 +122,12 @@ function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: nu
   return m;
 }
 
+/** √(a² + b²): the plain formula where it cannot overflow or underflow, Math.hypot (slow in V8) elsewhere. */
+function hypot(a: number, b: number): number {
+  const s = a * a + b * b;
+  return s > 1e-290 && s < 1e290 ? Math.sqrt(s) : Math.hypot(a, b);
+}
+
 /** Implicit QL on the tridiagonal (d, e); `w` rows are the eigenvectors being accumulated. */
 function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
@@ -142,7 +148,7 @@ function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
       do {
         let g = d[l];
         let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
+        let r = hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l] / (p + r);
         d[l + 1] = e[l] * (p + r);
@@ -163,7 +169,7 @@ function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           s2 = s;
           g = c * e[i];
           h = c * p;
-          r = Math.hypot(p, e[i]);
+          r = hypot(p, e[i]);
           e[i + 1] = s * r;
           s = e[i] / r;
           c = p / r;

@@ -82,12 +82,14 @@
     (v128.any_true (local.get $bad)))
 
   ;; out = base + scale * TIES(d_0 … d_{T-1}), eight elements per iteration: elect the sign of the
-  ;; kept mass (zero → +1), then the disjoint mean (or sum) of the kept entries with that sign.
+  ;; kept mass (zero → +1), then the disjoint mean (or sum) of the kept entries with that sign. The
+  ;; election pass overwrites each task's block (a scratch copy) with its kept weighted entries,
+  ;; which the merge pass reads back from L1.
   (func (export "consensus")
     (param $out i32) (param $base i32) (param $d0 i32) (param $stride i32) (param $tasks i32)
     (param $params i32) (param $n i32) (param $scale f32) (param $normalize i32) (result i32)
     (local $end i32) (local $pend i32) (local $sv v128) (local $y v128) (local $y2 v128) (local $bad v128)
-    (local $p i32) (local $q i32) (local $v v128) (local $v2 v128) (local $w v128) (local $thr v128)
+    (local $p i32) (local $q i32) (local $v v128) (local $w v128) (local $thr v128)
     (local $kept v128) (local $maj v128) (local $maj2 v128) (local $mixed v128) (local $mixed2 v128)
     (local $div v128) (local $div2 v128) (local $wd v128)
     (local.set $sv (f32x4.splat (local.get $scale)))
@@ -105,14 +107,17 @@
             (br_if $electDone (i32.ge_u (local.get $p) (local.get $pend)))
             (local.set $w (v128.load32_splat (local.get $p)))
             (local.set $thr (v128.load32_splat offset=4 (local.get $p)))
+            ;; the kept weighted entry: w·v where |v| >= thr, else +0
             (local.set $v (v128.load (local.get $q)))
-            (local.set $v2 (v128.load offset=16 (local.get $q)))
-            (local.set $maj (f32x4.add (local.get $maj)
-              (v128.and (f32x4.ge (f32x4.abs (local.get $v)) (local.get $thr))
-                        (f32x4.mul (local.get $w) (local.get $v)))))
-            (local.set $maj2 (f32x4.add (local.get $maj2)
-              (v128.and (f32x4.ge (f32x4.abs (local.get $v2)) (local.get $thr))
-                        (f32x4.mul (local.get $w) (local.get $v2)))))
+            (local.set $v (v128.and (f32x4.ge (f32x4.abs (local.get $v)) (local.get $thr))
+                                    (f32x4.mul (local.get $w) (local.get $v))))
+            (v128.store (local.get $q) (local.get $v))
+            (local.set $maj (f32x4.add (local.get $maj) (local.get $v)))
+            (local.set $v (v128.load offset=16 (local.get $q)))
+            (local.set $v (v128.and (f32x4.ge (f32x4.abs (local.get $v)) (local.get $thr))
+                                    (f32x4.mul (local.get $w) (local.get $v))))
+            (v128.store offset=16 (local.get $q) (local.get $v))
+            (local.set $maj2 (f32x4.add (local.get $maj2) (local.get $v)))
             (local.set $p (i32.add (local.get $p) (i32.const 8)))
             (local.set $q (i32.add (local.get $q) (local.get $stride)))
             (br $elect)))
@@ -131,17 +136,12 @@
           (loop $merge
             (br_if $mergeDone (i32.ge_u (local.get $p) (local.get $pend)))
             (local.set $w (v128.load32_splat (local.get $p)))
-            (local.set $thr (v128.load32_splat offset=4 (local.get $p)))
-            ;; wd = the kept (trimmed) weighted entry, +0 when trimmed; kept = wd has the majority's sign
-            (local.set $v (v128.load (local.get $q)))
-            (local.set $wd (v128.and (f32x4.ge (f32x4.abs (local.get $v)) (local.get $thr))
-                                     (f32x4.mul (local.get $w) (local.get $v))))
+            ;; kept: the weighted entry has the majority's sign (a trimmed +0 never has)
+            (local.set $wd (v128.load (local.get $q)))
             (local.set $kept (f32x4.gt (f32x4.mul (local.get $wd) (local.get $maj)) (v128.const f32x4 0 0 0 0)))
             (local.set $mixed (f32x4.add (local.get $mixed) (v128.and (local.get $kept) (local.get $wd))))
             (local.set $div (f32x4.add (local.get $div) (v128.and (local.get $kept) (local.get $w))))
-            (local.set $v (v128.load offset=16 (local.get $q)))
-            (local.set $wd (v128.and (f32x4.ge (f32x4.abs (local.get $v)) (local.get $thr))
-                                     (f32x4.mul (local.get $w) (local.get $v))))
+            (local.set $wd (v128.load offset=16 (local.get $q)))
             (local.set $kept (f32x4.gt (f32x4.mul (local.get $wd) (local.get $maj2)) (v128.const f32x4 0 0 0 0)))
             (local.set $mixed2 (f32x4.add (local.get $mixed2) (v128.and (local.get $kept) (local.get $wd))))
             (local.set $div2 (f32x4.add (local.get $div2) (v128.and (local.get $kept) (local.get $w))))

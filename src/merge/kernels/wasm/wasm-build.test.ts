@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { wasmBase64 } from './task-arithmetic.wasm.js';
+import { wasmBase64 as finiteScanBase64 } from '../../../shared/wasm/finite-scan.wasm.js';
 
 function hasWat2wasm(): boolean {
   try {
@@ -30,4 +31,11 @@ test('the task-arithmetic module validates and exports its kernels and memory', 
   const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
   assert.deepEqual(names.sort(), ['bracketCount', 'consensus', 'memory', 'weightedSum']);
   assert.match(readFileSync(new URL('./task-arithmetic.wat', import.meta.url), 'utf8'), /\(module/);
+});
+
+test('the finite-scan module validates and exports its scan and memory', () => {
+  const bytes = Buffer.from(finiteScanBase64, 'base64');
+  assert.ok(WebAssembly.validate(bytes));
+  const names = WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
+  assert.deepEqual(names.sort(), ['anyNonFinite', 'memory']);
 });
