@@ -4,7 +4,7 @@
 // on the same inputs (bench/merge/reference_merge.py, /usr/bin/python3 + torch), and for the
 // element-wise methods the ratio against this machine's measured memory bandwidth.
 // Every (shape, method) runs in its own child process so peak RSS is per run.
-// Run: npm run bench:merge [-- --shapes small,large-v3 --large-layers 4 --methods ta,ties]
+// Run: npm run bench:merge [-- --plan "small:ta,ties;large-v3:ta" --large-layers 4 --dir DIR --append --row-note TEXT]
 //   → bench/results/merge.json
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,13 @@ const EXPERT_COUNT = 4;
 const NOTE =
   'Random weights with real Whisper shapes; 4 experts as F32 delta files; base F32. Time = open + read + merge of every tensor (each output consumed, then its buffer recycled as mergeToCheckpoint does; digests not computed). gbPerSec counts float32 base + 4 task vectors per tensor. ratioVsPytorch = chorus seconds / PyTorch seconds (same inputs; the reference uses full torch.linalg.svd where chorus uses randomized top-k SVD and Newton–Schulz polar factors). fractionOfCopyBandwidth compares TA/TIES throughput with a 256 MiB Float32Array copy (read + write bytes). Shared 2-core machine with a training run at higher priority (run under nice -n 10).';
 let torchVersionCache: string | undefined;
-let previousRows: Record<string, unknown>[] | undefined;
+interface PreviousFile {
+  readonly rows?: Record<string, unknown>[];
+  readonly note?: string;
+  readonly memoryCopyGBps?: number | Record<string, number>;
+}
+let previousFile: PreviousFile | undefined;
+const runStartedAt = new Date().toISOString().slice(0, 16).replace('T', ' ');
 /** Task-vector size next to the synthetic weights' ±0.1: fine-tunes move weights by a few percent. */
 const DELTA_AMPLITUDE = 0.02;
 
@@ -194,12 +200,16 @@ function writeResults(
   const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', 'results');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, 'merge.json');
-  // Rows of earlier runs are read once, before this run writes its first row.
-  previousRows ??=
-    isAppend && existsSync(path)
-      ? ((JSON.parse(readFileSync(path, 'utf8')) as { rows?: Record<string, unknown>[] }).rows ?? [])
-      : [];
-  const previous = previousRows;
+  // The file of earlier runs is read once, before this run writes its first row; appending keeps
+  // its rows, note and per-run copy bandwidths, and adds this run's bandwidth under its date.
+  previousFile ??=
+    isAppend && existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as PreviousFile) : { rows: [] };
+  const previous = previousFile.rows ?? [];
+  const runLabel = `${runStartedAt} (${cpus()[0]?.model ?? 'unknown'})`;
+  const bandwidths =
+    typeof previousFile.memoryCopyGBps === 'object'
+      ? { ...previousFile.memoryCopyGBps, [runLabel]: copyGBps }
+      : { [runLabel]: copyGBps };
   const out = {
     benchmark: 'merge/merge',
     date: new Date().toISOString(),
@@ -208,8 +218,8 @@ function writeResults(
     torch: (torchVersionCache ??= torchVersion()),
     threads,
     experts: EXPERT_COUNT,
-    memoryCopyGBps: copyGBps,
-    note: NOTE,
+    memoryCopyGBps: bandwidths,
+    note: previousFile.note ?? NOTE,
     rows: [...previous, ...rows],
   };
   writeFileSync(path, `${JSON.stringify(out, null, 2)}\n`);
@@ -289,6 +299,10 @@ async function main(): Promise<void> {
           gbps !== undefined && (method === 'ta' || method === 'ties')
             ? gbps / bandwidth.copyGBps
             : undefined,
+        date: runStartedAt,
+        memoryCopyGBps: bandwidth.copyGBps,
+        loadavg1m: loadavg()[0],
+        ...(arg('row-note', '') === '' ? {} : { note: arg('row-note', '') }),
         error: oursJson
           ? refJson
             ? undefined

@@ -9,7 +9,7 @@
  * (zero U column, zero σ, zero Vt row): for a rank-deficient input their singular vectors are
  * arbitrary and must not leak into later orthogonalization steps.
  */
-import { AppError } from '../../shared/index.js';
+import { AppError, firstNonFiniteIndex } from '../../shared/index.js';
 import { orthonormalizeColumns } from './cholesky-qr.js';
 import { jacobiSvd, type Svd } from './jacobi-svd.js';
 import type { LinalgBackend } from './linalg-backend.js';
@@ -137,8 +137,6 @@ function emptySvd(m: number, n: number): Svd {
 }
 
 function assertFinite(a: Matrix): void {
-  for (let i = 0; i < a.data.length; i++) {
-    if (!Number.isFinite(a.data[i]))
-      throw new AppError('MERGE_INPUT_INVALID', 'Cannot compute an SVD: matrix has non-finite values');
-  }
+  if (firstNonFiniteIndex(a.data) >= 0)
+    throw new AppError('MERGE_INPUT_INVALID', 'Cannot compute an SVD: matrix has non-finite values');
 }
