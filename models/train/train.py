@@ -101,7 +101,8 @@ class Data:
                 out.extend(cell[:per_cell] if per_cell else cell)
         return out
 
-    def sequence(self, i, rng):
+    def sequence(self, i, rng, pair=None):
+        """Target tokens of utterance i, or of i followed by pair = (j, start_j_sec) (two sentences)."""
         m = self.metas[i]
         lang = m["lang"]
         translate = (lang != "en" and rng.random() < 0.15) or (lang == "en" and rng.random() < 0.03)
@@ -112,17 +113,80 @@ class Data:
             seq = [T.STARTOFPREV] + self.text_ids[j][-40:]
         sot = len(seq)
         seq += [T.SOT, T.LANG_ID[lang], T.TRANSLATE if translate else T.TRANSCRIBE]
-        body = self.transl_ids[i] if translate else self.text_ids[i]
+        ids = self.transl_ids if translate else self.text_ids
+        body = ids[i] if pair is None else ids[i] + ids[pair[0]]
+        speech_end = m["speech_end_sec"] if pair is None else pair[1] + self.metas[pair[0]]["speech_end_sec"]
         if ts:
-            end = min(m["speech_end_sec"], N_FRAMES / 100)
+            end = min(speech_end, N_FRAMES / 100)
             seq += [T.ts_token(0.0)] + body + [T.ts_token(end)]
         else:
             seq += [T.NOTIMESTAMPS] + body
         seq.append(T.EOT)
         return seq[-N_TGT - 1:], sot
 
-    def batch(self, pool, step, bsz, seed, chunk=20, rank=0, world=1, enc_cache=None):
-        """Length-bucketed batches: chunk of chunk*bsz random utterances sorted by length."""
+    def window_sequence(self, i, body):
+        """Target tokens of a long-form window (window_for): always transcribed, always timestamped."""
+        seq = [T.SOT, T.LANG_ID[self.metas[i]["lang"]], T.TRANSCRIBE] + body + [T.EOT]
+        return seq[-N_TGT - 1:], 0
+
+    def pair_for(self, i, pool, rng):
+        """A second utterance of i's language from the pool that fits after i (and a 0.1-0.5 s gap) in the
+        window, or None; returns (j, gap_samples)."""
+        lang = self.metas[i]["lang"]
+        room = N_FRAMES * 160 - self.metas[i]["n_samples"]
+        for _ in range(8):
+            j = rng.choice(pool)
+            gap = rng.randint(1600, 8000)
+            if self.metas[j]["lang"] == lang and j != i and self.metas[j]["n_samples"] + gap <= room:
+                return j, gap
+        return None
+
+    def pair_mel(self, i, j, gap):
+        """Log-mel of utterance i, silence, utterance j: computed on the joined audio like any window."""
+        a = np.asarray(self.audio[self.offs[i]:self.offs[i + 1]], dtype=np.float32)
+        b = np.asarray(self.audio[self.offs[j]:self.offs[j + 1]], dtype=np.float32)
+        x = np.concatenate([a, np.zeros(gap, dtype=np.float32), b]) / 32768.0
+        return corpus_mod.log_mel(x, N_FRAMES)
+
+    def window_for(self, i, pool, rng):
+        """A long-form training window, as Whisper trains them: utterance i, then more of its language
+        (0.2-0.8 s apart) until the 6 s window is full; segments inside the window get start and end
+        timestamps, the one the window cuts gets only its start timestamp (decoding seeks there next).
+        Returns (audio float32, tokens after SOT/lang/transcribe, frames with complete speech, CTC text)."""
+        lang = self.metas[i]["lang"]
+        n_win = N_FRAMES * 160
+        parts, t = [], 0
+        j = i
+        while t < n_win:
+            parts.append((j, t))
+            t += self.metas[j]["n_samples"] + rng.randint(3200, 12800)
+            for _ in range(16):
+                j = rng.choice(pool)
+                if self.metas[j]["lang"] == lang:
+                    break
+            else:
+                break
+        audio = np.zeros(max(n_win, t), dtype=np.float32)
+        body, ctc, done_frames = [], [], 0
+        for j, at in parts:
+            a = np.asarray(self.audio[self.offs[j]:self.offs[j + 1]], dtype=np.float32) / 32768.0
+            audio[at:at + len(a)] = a
+            start = at / 16000
+            end = start + self.metas[j]["speech_end_sec"]
+            if end <= N_FRAMES / 100 - 0.02:
+                body += [T.ts_token(start)] + self.text_ids[j] + [T.ts_token(end)]
+                ctc.append(self.ctc_text[j])
+                done_frames = int(math.ceil(end * 100))
+            else:
+                if start <= N_FRAMES / 100 - 0.3:  # cut by the window: its start only
+                    body.append(T.ts_token(start))
+                break
+        return audio[:n_win], body, done_frames, (" " if " " in self.char_id else "").join(ctc)
+
+    def batch(self, pool, step, bsz, seed, chunk=20, rank=0, world=1, enc_cache=None, concat=0.0, windows=0.0):
+        """Length-bucketed batches: chunk of chunk*bsz random utterances sorted by length. With concat > 0,
+        that fraction of the utterances (when one fits) is followed by a second one of the same language;
+        with windows > 0, that fraction of the batches are full long-form windows (window_for) instead."""
         c, k = divmod(step, chunk)
         crng = random.Random(seed * 1000003 + c)
         cand = [crng.choice(pool) for _ in range(chunk * bsz)]
@@ -132,9 +196,21 @@ class Data:
         idx = cand[order[k] * bsz:(order[k] + 1) * bsz]
         rng = random.Random(seed * 7919 + step)
         full_window = rng.random() < 0.1
+        # a window batch (all its examples long-form windows, so the batch stays one length); drawn only
+        # when windows > 0, so the other draws are unchanged
+        window_batch = windows > 0 and enc_cache is None and rng.random() < windows
         idx = idx[rank::world]
         rng = random.Random(seed * 7919 + step * 31 + rank)
-        maxf = max(self.n_frames[i] for i in idx)
+        # (the rng is only consumed for pairs when concat > 0, so concat 0 reproduces the old batches; the
+        # decoder-only mode's cached encoder outputs are of single utterances)
+        concat = 0.0 if enc_cache is not None else concat
+        wins = [self.window_for(i, pool, rng) if window_batch else None for i in idx]
+        pairs = [None if w is not None else self.pair_for(i, pool, rng) if concat > 0 and rng.random() < concat else None
+                 for i, w in zip(idx, wins)]
+        frames = [N_FRAMES if w is not None else self.n_frames[i] if p is None else
+                  min(N_FRAMES, int(math.ceil((self.metas[i]["n_samples"] + p[1] + self.metas[p[0]]["n_samples"]) / 160)))
+                  for i, p, w in zip(idx, pairs, wins)]
+        maxf = max(frames)
         if full_window:
             nf = N_FRAMES
         else:
@@ -143,7 +219,13 @@ class Data:
             mel = torch.from_numpy(np.asarray(enc_cache[idx]).astype(np.float32))
         else:
             mel = torch.from_numpy(self.mel[idx, :, :nf].astype(np.float32))
-        seqs = [self.sequence(i, rng) for i in idx]
+            for b, (i, p, w) in enumerate(zip(idx, pairs, wins)):
+                if p is not None:
+                    mel[b] = torch.from_numpy(self.pair_mel(i, p[0], p[1])[:, :nf])
+                elif w is not None:
+                    mel[b] = torch.from_numpy(corpus_mod.log_mel(w[0], N_FRAMES)[:, :nf])
+        seqs = [self.sequence(i, rng, None if p is None else (p[0], (self.metas[i]["n_samples"] + p[1]) / 16000))
+                if w is None else self.window_sequence(i, w[1]) for i, p, w in zip(idx, pairs, wins)]
         L = max(len(s) for s, _ in seqs) - 1
         inp = torch.full((len(idx), L), T.EOT, dtype=torch.long)
         tgt = torch.full((len(idx), L), -100, dtype=torch.long)
@@ -152,8 +234,12 @@ class Data:
             inp[b, :len(s) - 1] = torch.tensor(s[:-1])
             for j in range(sot, len(s) - 1):
                 tgt[b, j] = sub_pos[s[j + 1]]
-        ctc_t = [torch.tensor([self.char_id[ch] for ch in self.ctc_text[i]]) for i in idx]
-        ctc_in = torch.tensor([min(nf, self.n_frames[i]) // 2 for i in idx])
+        sep = " " if " " in self.char_id else ""
+        ctc_text = [w[3] if w is not None else self.ctc_text[i] if p is None else self.ctc_text[i] + sep + self.ctc_text[p[0]]
+                    for i, p, w in zip(idx, pairs, wins)]
+        ctc_t = [torch.tensor([self.char_id[ch] for ch in t], dtype=torch.long) for t in ctc_text]
+        # a window's CTC covers only the frames of its complete segments (the cut one has no target)
+        ctc_in = torch.tensor([min(nf, f if w is None else w[2]) // 2 for f, w in zip(frames, wins)])
         return mel, inp, tgt, ctc_t, ctc_in
 
     @property
@@ -204,7 +290,7 @@ def train(args):
     os.makedirs(run_dir, exist_ok=True)
     data = Data()
     if args.pool == "base":
-        pool = data.indices("train", per_cell=BASE_PER_CELL)
+        pool = data.indices("train", per_cell=args.base_per_cell)
     elif args.pool == "all":  # multitask: the union of every expert's data
         pool = data.indices(FT_SPLITS)
     else:
@@ -283,7 +369,7 @@ def train(args):
         for i, g in enumerate(opt.param_groups):
             g["lr"] = lr * g.get("lr_scale", 1.0) * (1.0 if i == 2 or k >= 0 else 0.0)
         mel, inp, tgt, ctc_t, ctc_in = data.batch(pool, step, args.batch, args.seed, rank=rank, world=world,
-                                                  enc_cache=enc_cache)
+                                                  enc_cache=enc_cache, concat=args.concat, windows=args.windows)
         inp = remap[inp]
         enc = mel if args.decoder_only else model.model.encoder(mel)
         h = model.model.decoder(inp, enc)
@@ -471,6 +557,12 @@ def main():
                    help="steps in which only the (fresh) CTC head learns; the model's lr is 0 but Adam's moments warm up")
     t.add_argument("--eval-every", type=int, default=0, help="greedy-decode the dev split every N steps (rank 0)")
     t.add_argument("--threads", type=int, default=2)
+    t.add_argument("--base-per-cell", type=int, default=BASE_PER_CELL,
+                   help="training utterances per (language, domain) cell in the base pool")
+    t.add_argument("--concat", type=float, default=0.0,
+                   help="fraction of examples that join a second same-language utterance after a short gap")
+    t.add_argument("--windows", type=float, default=0.0,
+                   help="fraction of batches made of full long-form windows (several utterances, the last cut)")
     t.add_argument("--ckpt-every", type=int, default=100)
     t.add_argument("--log-every", type=int, default=50)
     e = sp.add_parser("eval")
