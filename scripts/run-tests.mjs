@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/ and test/ with node:test through tsx. Node 20's --test has no
-// glob support (added in Node 21), so the file list is built here.
+// glob support (added in Node 21), so the file list is built here. fast-check-seed.mjs fixes the
+// property tests' seed (FC_SEED overrides it).
 // Usage: node scripts/run-tests.mjs [path-filter ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { URL } from 'node:url';
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -25,7 +27,12 @@ if (files.length === 0) {
   console.error('No test files matched');
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-});
+const seed = new URL('./fast-check-seed.mjs', import.meta.url).href;
+const res = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--import', seed, '--test', '--test-reporter=spec', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(res.status ?? 1);

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
-import { gemmTs, jacobiSvd, LinalgBackend, polarSvd, type Matrix } from '../linalg/index.js';
+import {
+  gemmTs,
+  jacobiSvd,
+  LinalgBackend,
+  POLAR_LIFT_FLOOR_REL,
+  polarSvd,
+  type Matrix,
+} from '../linalg/index.js';
 import {
   gaussianMatrix,
   matrixWithSpectrum,
@@ -35,8 +42,17 @@ function inputOf(
   };
 }
 
-/** Independent TSV-M reference on exact SVDs (the reference code's algorithm, step by step). */
-function referenceTsvM(deltas: Matrix[], k: number): Float32Array {
+/** σ_min/σ_max of a matrix (exact Jacobi SVD). */
+function conditionRatio(a: Matrix): number {
+  const s = jacobiSvd(a).s;
+  return s[s.length - 1] / s[0];
+}
+
+/**
+ * Independent TSV-M reference on exact SVDs (the reference code's algorithm, step by step), and the
+ * worse σ_min/σ_max of the two concatenations it orthogonalises.
+ */
+function referenceTsvMWithCondition(deltas: Matrix[], k: number): { out: Float32Array; ratio: number } {
   const { rows: m, cols: n } = deltas[0];
   const width = k * deltas.length;
   const ucat: Matrix = { data: new Float32Array(m * width), rows: m, cols: width };
@@ -54,7 +70,7 @@ function referenceTsvM(deltas: Matrix[], k: number): Float32Array {
   const uo = polarSvd(ucat);
   const vo = polarSvd(vcat);
   for (let i = 0; i < m; i++) for (let j = 0; j < width; j++) uo.data[i * width + j] *= scat[j];
-  return gemmTs(uo, vo).data;
+  return { out: gemmTs(uo, vo).data, ratio: Math.min(conditionRatio(ucat), conditionRatio(vcat)) };
 }
 
 test('tsvM on mutually orthogonal low-rank task vectors returns scale × their sum (every SVD/polar path)', async () => {
@@ -92,6 +108,12 @@ test('tsvM matches a step-by-step exact-SVD reference on random task vectors', a
       fc.integer({ min: 0, max: 2 ** 30 }),
       async (m, n, T, seed) => {
         const deltas = Array.from({ length: T }, (_, t) => gaussianMatrix(m, n, seed + t));
+        const k = Math.max(1, Math.floor(Math.min(m, n) / T));
+        const ref = referenceTsvMWithCondition(deltas, k);
+        // The documented guarantee of the default (Newton–Schulz) polar factor: every singular value
+        // above POLAR_LIFT_FLOOR_REL·σ_max converges. Random square concatenations occasionally fall
+        // below it (e.g. 8.7e-5 at m=18, n=40, T=2, seed 30); those inputs are outside the contract.
+        fc.pre(ref.ratio >= 2 * POLAR_LIFT_FLOOR_REL);
         const base = new Float32Array(m * n);
         const out = new Float32Array(m * n);
         const params = TsvMParamsSchema.parse({ svd: 'exact' });
@@ -105,8 +127,7 @@ test('tsvM matches a step-by-step exact-SVD reference on random task vectors', a
           params,
           undefined,
         );
-        const k = Math.max(1, Math.floor(Math.min(m, n) / T));
-        assert.ok(relativeError(out, referenceTsvM(deltas, k)) < 2e-3);
+        assert.ok(relativeError(out, ref.out) < 2e-3);
       },
     ),
     { numRuns: 10 },
