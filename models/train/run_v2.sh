@@ -14,8 +14,8 @@ set -e
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
 W=${CHORUS_TRAIN_WORK:-/work/train-work}
-BASE_STEPS=${BASE_STEPS:-9000}
-EXPERT_STEPS=${EXPERT_STEPS:-800}
+BASE_STEPS=${BASE_STEPS:-3500}
+EXPERT_STEPS=${EXPERT_STEPS:-600}
 MIX="--concat 0.15 --windows 0.15"
 
 # 1. corpus (as v1)
@@ -25,7 +25,7 @@ MIX="--concat 0.15 --windows 0.15"
 # 2. base, one phase, 2 processes
 [ -f "$W/runs/v2base/final.pt" ] || ./run_ddp.sh --run v2base --pool base --base-per-cell 200 $MIX --batch 16 \
   --lr 8e-4 --lr-final 3e-5 --warmup 300 --steps $BASE_STEPS --ctc-weight 1.0 --conv-lr-scale 1.0 --seed 21 \
-  --log-every 50 --eval-every 1000 > $W/v2base.out 2>&1
+  --log-every 50 --eval-every 500 > $W/v2base.out 2>&1
 $PY package.py base --run v2base                 # -> models/base
 $PY package.py evalship --name base --split test
 
