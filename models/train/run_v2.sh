@@ -2,8 +2,9 @@
 # Recipe v2 (designed in session 6 from its experiments; NOT yet run end to end, nothing shipped
 # comes from it). Differences from run_all.sh, each answering a measured shortcoming of v1:
 #  - the base sees 200 (not 400) utterances per (language, domain) cell and trains in ONE phase
-#    (phoneme CTC from step 0, cosine 8e-4 -> 3e-5), so the experts have more to add (v1's de and
-#    numbers experts stayed at -18 % / -25 % vs the bar's -30 %);
+#    (phoneme CTC from step 0, cosine 8e-4 -> 3e-5 over 3,500 steps, ~35 min): 9.7 % test WER where
+#    v1's five phases took 2.3 h for 15.7 %; on it, the de and numbers experts reach -31 % / -38 %
+#    (v1: -18 % / -25 % at best);
 #  - 15 % two-sentence examples (--concat) and 15 % long-form window batches (--windows: complete
 #    segments timestamped, the cut one by its start), so two-sentence samples and the long-form seek
 #    loop work (v1 never saw either: it drops second sentences and loses its place after a cut);
