@@ -8,7 +8,7 @@ let lowCounts: Uint32Array | undefined;
 const bitsOfOne = new Uint32Array(1);
 const floatOfBits = new Float32Array(bitsOfOne.buffer);
 
-/** Below this many entries the radix select is as fast as sampling and cannot fall back. */
+/** Below this many entries the radix select runs directly (a sample would not pay for itself). */
 const BRACKET_MIN_LENGTH = 1 << 16;
 /** Half-width of the bracket around the sample's estimate, in binomial standard deviations. */
 const BRACKET_SIGMAS = 4;
