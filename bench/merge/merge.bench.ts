@@ -27,7 +27,7 @@ import {
 
 const EXPERT_COUNT = 4;
 const NOTE =
-  'Random weights with real Whisper shapes; 4 experts as F32 delta files; base F32. Time = open + read + merge of every tensor (each output consumed, then its buffer recycled as mergeToCheckpoint does; digests not computed). gbPerSec counts float32 base + 4 task vectors per tensor. ratioVsPytorch = chorus seconds / PyTorch seconds (same inputs; the reference uses full torch.linalg.svd where chorus uses randomized top-k SVD and Newton–Schulz polar factors). fractionOfCopyBandwidth compares TA/TIES throughput with a 256 MiB Float32Array copy (read + write bytes). Shared 2-core machine with a training run at higher priority (run under nice -n 10).';
+  'Random weights with real Whisper shapes; 4 experts as F32 delta files; base F32. Time = open + read + merge of every tensor (each output consumed, then its buffer recycled as mergeToCheckpoint does; digests not computed). gbPerSec counts float32 base + 4 task vectors per tensor. ratioVsPytorch = chorus seconds / PyTorch seconds (same inputs; the reference uses full torch.linalg.svd where chorus uses randomized top-k SVD and Newton–Schulz polar factors). fractionOfCopyBandwidth compares TA/TIES throughput with a 256 MiB Float32Array copy (read + write bytes). Each row records its date, copy bandwidth, load average and, given --row-note, the conditions of the run.';
 let torchVersionCache: string | undefined;
 interface PreviousFile {
   readonly rows?: Record<string, unknown>[];

@@ -141,11 +141,13 @@ class Data:
                 return j, gap
         return None
 
+    def utterance_audio(self, i):
+        """Utterance i's samples as float32 in [-1, 1)."""
+        return np.asarray(self.audio[self.offs[i]:self.offs[i + 1]], dtype=np.float32) / 32768.0
+
     def pair_mel(self, i, j, gap):
         """Log-mel of utterance i, silence, utterance j: computed on the joined audio like any window."""
-        a = np.asarray(self.audio[self.offs[i]:self.offs[i + 1]], dtype=np.float32)
-        b = np.asarray(self.audio[self.offs[j]:self.offs[j + 1]], dtype=np.float32)
-        x = np.concatenate([a, np.zeros(gap, dtype=np.float32), b]) / 32768.0
+        x = np.concatenate([self.utterance_audio(i), np.zeros(gap, dtype=np.float32), self.utterance_audio(j)])
         return corpus_mod.log_mel(x, N_FRAMES)
 
     def window_for(self, i, pool, rng):
@@ -169,7 +171,7 @@ class Data:
         audio = np.zeros(max(n_win, t), dtype=np.float32)
         body, ctc, done_frames = [], [], 0
         for j, at in parts:
-            a = np.asarray(self.audio[self.offs[j]:self.offs[j + 1]], dtype=np.float32) / 32768.0
+            a = self.utterance_audio(j)
             audio[at:at + len(a)] = a
             start = at / 16000
             end = start + self.metas[j]["speech_end_sec"]

@@ -41,9 +41,10 @@ const ZERO_DIVISOR_EPS = 1e-8;
 /**
  * Writes θ0 + λ·combine(τ') into `out` and returns the index of its first NaN/±Inf element, −1 when
  * all are finite (checked as the values are written; the executor then skips its own scan).
- * Allocates nothing tensor-sized (the kernels work through a small scratch block). Inputs must be finite for meaningful results (the
- * engine refuses NaN/Inf: before the method runs, or for the methods marked `propagatesNonFinite`
- * by checking the output, where any NaN/Inf input shows up). `out` may alias `base`.
+ * Allocates nothing tensor-sized (the kernels work through a small scratch block). Inputs must
+ * be finite for meaningful results (the engine refuses NaN/Inf: before the method runs, or for
+ * the methods marked `propagatesNonFinite` by checking the output, where any NaN/Inf input shows
+ * up). `out` may alias `base`.
  */
 export function generalizedTaskArithmeticInto(
   out: Float32Array,

@@ -4,6 +4,15 @@ import fc from 'fast-check';
 import { kthLargestAbs, kthLargestAbsBracketed, kthLargestAbsRadix } from './kth-largest-abs.js';
 import { mixSeed, SeededRandom } from './seeded-random.js';
 
+/** A deterministic stream of uniforms in [0, 1) (a 32-bit LCG). */
+function uniformStream(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
 test('kthLargestAbs() equals the k-th element of a descending sort of |x|', () => {
   fc.assert(
     fc.property(
@@ -21,11 +30,7 @@ test('kthLargestAbs() equals the k-th element of a descending sort of |x|', () =
 
 test('kthLargestAbs() on larger tensors with ties, sorted runs and heavy tails equals a sort', () => {
   const n = 70_000;
-  let state = 7;
-  const rand = (): number => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
+  const rand = uniformStream(7);
   const cases: [string, Float32Array][] = [
     ['uniform signed', Float32Array.from({ length: n }, () => rand() * 2 - 1)],
     ['sorted ascending', Float32Array.from({ length: n }, (_, i) => i / n)],
@@ -42,11 +47,7 @@ test('kthLargestAbs() on larger tensors with ties, sorted runs and heavy tails e
 
 test('the bracketed selection finds typical k-th values from its sample, and a misleading sample falls back', () => {
   const n = 300_000;
-  let state = 11;
-  const rand = (): number => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
+  const rand = uniformStream(11);
   // Gaussian-like task vector (sum of uniforms)
   const tv = Float32Array.from({ length: n }, () => (rand() + rand() + rand() - 1.5) * 0.01);
   const sorted = Float32Array.from(tv, Math.abs).sort().reverse();
