@@ -190,6 +190,8 @@ def export_delta(run, name, dest, extra):
                           {**TR.EXPERTS[pool], "per_cell": 800}),
         "steps": args["steps"], "batch": args["batch"], "lr": args["lr"], "schedule": f"{args['schedule']} warmup {args['warmup']}",
         "seed": args["seed"], "ctc_aux_weight": args["ctc_weight"],
+        "init": ("models/base (F16)" if args["init"] == "shipped" else f"run {args['init']} (F32; models/base is its F16 copy)"),
+        "two_sentence_fraction": args.get("concat", 0.0), "long_form_window_fraction": args.get("windows", 0.0),
     }
     info.update(extra)
     with open(os.path.join(dest, "expert.json" if name != "multitask" else "multitask.json"), "w") as f:
@@ -249,6 +251,10 @@ def evalship(name, split, subset, use_cache=True):
     model, data = load_shipped(name)
     enc_cache = None
     cpath = TR.ENC_CACHE
+    base_file = os.path.join(MODELS, "base", "model.safetensors")
+    if use_cache and os.path.exists(cpath) and os.path.getmtime(cpath) < os.path.getmtime(base_file):
+        print("encoder cache is older than models/base: not used (rebuild it with encache)", flush=True)
+        use_cache = False
     if use_cache and os.path.exists(cpath):
         # valid because deltas never contain encoder tensors (decoder-only fine-tunes): asserted here
         if name != "base":

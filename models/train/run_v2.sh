@@ -31,7 +31,7 @@ $PY package.py base --run v2base                 # -> models/base
 $PY package.py evalship --name base --split test
 
 # 3./4. experts and multitask (run_experts.sh / run_multitask.sh with v2's overrides)
-export RUN_PREFIX=v2- CTC_INIT=v2base FT_EXTRA="--lr 3e-4 --lr-final 2e-5 $MIX"
+export RUN_PREFIX=v2- CTC_INIT=v2base FT_INIT=v2base FT_EXTRA="--lr 3e-4 --lr-final 2e-5 $MIX"
 ./run_experts.sh $EXPERT_STEPS
 ./run_multitask.sh $EXPERT_STEPS
 

@@ -34,6 +34,8 @@ interface TranscribeCommandOptions {
   readonly threads?: number;
   readonly prompt?: string;
   readonly temperature?: number;
+  /** commander's negated `--no-condition-on-previous-text`: true unless given. */
+  readonly conditionOnPreviousText: boolean;
 }
 
 // Files longer than one 30-s window get a progress bar (shorter ones finish in one step).
@@ -85,6 +87,10 @@ function addOptions(cmd: Command, withTask: boolean): Command {
     .option('--beam <n>', 'beam search width (default: greedy)', positiveInt)
     .option('--word-timestamps', 'word-level timings (verbose_json words)')
     .option('--prompt <text>', 'initial prompt (spelling, vocabulary, style)')
+    .option(
+      '--no-condition-on-previous-text',
+      "long files: decode each window without the previous windows' text as its prompt",
+    )
     .option(
       '--temperature <t>',
       'one decoding temperature instead of the 0…1 fallback schedule',
@@ -140,6 +146,7 @@ async function run(
           wordTimestamps: o.wordTimestamps === true,
           ...(o.prompt === undefined ? {} : { initialPrompt: o.prompt }),
           ...(o.temperature === undefined ? {} : { temperature: o.temperature }),
+          conditionOnPreviousText: o.conditionOnPreviousText,
           onProgress: (doneSec) => bar?.update(Math.round(doneSec)),
         });
       } finally {
