@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { encodeWav16 } from '../../audio/index.js';
 import { writeSyntheticWhisperCheckpoint } from '../../checkpoint/index.js';
-import { registerTranscribeCommands } from './transcribe.js';
+import {
+  registerTranscribeCommands,
+  transcribeOptionsOf,
+  type TranscribeCommandOptions,
+} from './transcribe.js';
 
 const TOKENIZER_DIR = fileURLToPath(new URL('../../../models/tokenizer/', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'chorus-cli-'));
@@ -70,6 +74,26 @@ test('chorus transcribe --format verbose_json prints OpenAI verbose_json for a W
 test('chorus translate sets the task to translate', async () => {
   const j = await cli('translate', wav, '--model', modelDir, '--format', 'verbose_json', ...fast);
   assert.equal((JSON.parse(j) as { task: string }).task, 'translate');
+});
+
+test('command-line flags reach the decoding options (--no-condition-on-previous-text, --prompt, --beam)', async () => {
+  const parsed = async (...flags: string[]) => {
+    const program = new Command('chorus').exitOverride();
+    registerTranscribeCommands(program, { write: () => undefined });
+    await program.parseAsync(['transcribe', wav, '--model', modelDir, ...fast, ...flags], { from: 'user' });
+    const cmd = program.commands.find((c) => c.name() === 'transcribe')!;
+    return transcribeOptionsOf(cmd.opts<TranscribeCommandOptions>());
+  };
+  const defaults = await parsed();
+  assert.equal(defaults.conditionOnPreviousText, true);
+  assert.equal(defaults.beamSize, undefined);
+  assert.equal(defaults.initialPrompt, undefined);
+  const set = await parsed('--no-condition-on-previous-text', '--prompt', 'Room 606.', '--beam', '3');
+  assert.equal(set.conditionOnPreviousText, false);
+  assert.equal(set.initialPrompt, 'Room 606.');
+  assert.equal(set.beamSize, 3);
+  assert.equal(set.temperature, 0);
+  assert.equal(set.language, 'en');
 });
 
 test('chorus transcribe rejects bad input with a typed error naming the problem', async () => {

@@ -14,6 +14,7 @@ import {
   toVtt,
   transcribe,
   toLanguageCode,
+  type TranscribeOptions,
   type TranscriptionResult,
   type WhisperTask,
 } from '../../whisper/index.js';
@@ -23,7 +24,7 @@ import { AppError } from '../../shared/index.js';
 export const TRANSCRIBE_FORMATS = ['text', 'json', 'verbose_json', 'srt', 'vtt'] as const;
 type TranscribeFormat = (typeof TRANSCRIBE_FORMATS)[number];
 
-interface TranscribeCommandOptions {
+export interface TranscribeCommandOptions {
   readonly model: string;
   readonly language: string;
   readonly task: WhisperTask;
@@ -108,6 +109,19 @@ function addOptions(cmd: Command, withTask: boolean): Command {
   return cmd;
 }
 
+/** The decoding options a transcribe/translate command line asks for. */
+export function transcribeOptionsOf(o: TranscribeCommandOptions): TranscribeOptions {
+  return {
+    language: o.language,
+    task: o.task,
+    ...(o.beam === undefined ? {} : { beamSize: o.beam }),
+    wordTimestamps: o.wordTimestamps === true,
+    ...(o.prompt === undefined ? {} : { initialPrompt: o.prompt }),
+    ...(o.temperature === undefined ? {} : { temperature: o.temperature }),
+    conditionOnPreviousText: o.conditionOnPreviousText,
+  };
+}
+
 /** Where results go (stdout by default; tests pass a collector). */
 export interface TranscribeOutput {
   write(text: string): void;
@@ -140,13 +154,7 @@ async function run(
       let result: TranscriptionResult;
       try {
         result = await transcribe(model, tokenizer, pcm, {
-          language: o.language,
-          task: o.task,
-          ...(o.beam === undefined ? {} : { beamSize: o.beam }),
-          wordTimestamps: o.wordTimestamps === true,
-          ...(o.prompt === undefined ? {} : { initialPrompt: o.prompt }),
-          ...(o.temperature === undefined ? {} : { temperature: o.temperature }),
-          conditionOnPreviousText: o.conditionOnPreviousText,
+          ...transcribeOptionsOf(o),
           onProgress: (doneSec) => bar?.update(Math.round(doneSec)),
         });
       } finally {
