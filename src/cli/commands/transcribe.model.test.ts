@@ -82,26 +82,57 @@ test('chorus transcribe and translate run every shipped sample', { skip }, async
   }
 });
 
-// The issue's sample bar is not met by the shipped model yet (models/README.md, status): with the
-// language detected, es-sample.wav is taken for French, and the en and fr samples lose their second
-// sentence. The test still runs and lists every miss, as a todo, so it reports without failing CI;
-// drop the todo once the misses are gone.
-const SAMPLE_BAR_TODO = 'shipped model misses some samples (models/README.md status); the failure lists them';
+// The shipped model's window (preprocessor_config.json chunk_length, seconds): samples that fit in
+// one window are the issue's sample bar; longer ones go through the long-form seek loop.
+const windowSec: number = hasModel
+  ? (JSON.parse(readFileSync(join(BASE, 'preprocessor_config.json'), 'utf8')) as { chunk_length: number })
+      .chunk_length
+  : 0;
+const oneWindow = () => samples.filter((s) => s.duration_sec <= windowSec);
+const longForm = () => samples.filter((s) => s.duration_sec > windowSec);
+
+/** Transcribes (language detected) or translates the samples, and lists those above MAX_SAMPLE_WER. */
+async function sampleMisses(list: readonly Sample[], task: 'transcribe' | 'translate'): Promise<string[]> {
+  const files = list.map((s) => join(SAMPLES, s.audio));
+  const stdout = await cli(task, ...files, '--threads', '2');
+  // one file: plain text, no "==> file <==" header
+  const out = files.length === 1 ? new Map([[files[0], stdout.trim()]]) : byFile(stdout);
+  const misses: string[] = [];
+  for (const s of list) {
+    const got = out.get(join(SAMPLES, s.audio)) ?? '';
+    const want = task === 'transcribe' ? s.text : s.translation;
+    if (wer(want, got, task === 'transcribe' ? s.language : 'en') > MAX_SAMPLE_WER)
+      misses.push(`${s.audio} ${task}: ${got}`);
+  }
+  return misses;
+}
 
 test(
-  'chorus transcribe returns the expected text in every language, translate returns English',
-  { skip: accuracySkip(), todo: SAMPLE_BAR_TODO },
+  'chorus transcribe returns the expected text of every one-window sample, language detected',
+  {
+    skip: accuracySkip(),
+  },
   async () => {
-    const transcripts = byFile(await cli('transcribe', ...files(), '--threads', '2'));
-    const translations = byFile(await cli('translate', ...files(), '--threads', '2'));
-    const misses: string[] = [];
-    for (const s of samples) {
-      const file = join(SAMPLES, s.audio);
-      const t = transcripts.get(file) ?? '';
-      if (wer(s.text, t, s.language) > MAX_SAMPLE_WER) misses.push(`${s.audio} transcribe: ${t}`);
-      const e = translations.get(file) ?? '';
-      if (wer(s.translation, e, 'en') > MAX_SAMPLE_WER) misses.push(`${s.audio} translate: ${e}`);
-    }
+    assert.ok(oneWindow().length >= 4, 'at least four one-window samples');
+    assert.deepEqual(await sampleMisses(oneWindow(), 'transcribe'), []);
+  },
+);
+
+// Not met by the shipped model yet (models/README.md, status): the long-form sample (numbers, which
+// the base gets wrong 25 % of the time, and whole sentences replaced) and the French sample's
+// translation (its second sentence is dropped). The test runs and lists every miss, as a todo, so
+// it reports without failing CI; drop the todo once the misses are gone.
+test(
+  'chorus transcribes the long-form sample and translates every sample to English',
+  {
+    skip: accuracySkip(),
+    todo: 'shipped model misses these (models/README.md status); the failure lists them',
+  },
+  async () => {
+    const misses = [
+      ...(await sampleMisses(longForm(), 'transcribe')),
+      ...(await sampleMisses(samples, 'translate')),
+    ];
     assert.deepEqual(misses, []);
   },
 );
