@@ -124,10 +124,39 @@ class Data:
         seq.append(T.EOT)
         return seq[-N_TGT - 1:], sot
 
-    def window_sequence(self, i, body):
-        """Target tokens of a long-form window (window_for): always transcribed, always timestamped."""
+    def window_sequence(self, i, body, prompt=None):
+        """Target tokens of a long-form window (window_for): always transcribed, always timestamped. With
+        a prompt (window_prompt), <|startofprev|> + prompt comes first, cut from its front to fit, and
+        is not a target."""
         seq = [T.SOT, T.LANG_ID[self.metas[i]["lang"]], T.TRANSCRIBE] + body + [T.EOT]
-        return seq[-N_TGT - 1:], 0
+        seq = seq[-N_TGT - 1:]
+        if not prompt:
+            return seq, 0
+        room = N_TGT + 1 - len(seq) - 1
+        if room <= 0:
+            return seq, 0
+        head = [T.STARTOFPREV] + prompt[-room:]
+        return head + seq, len(head)
+
+    def window_prompt(self, i, pool, rng):
+        """What openai's seek loop feeds a window as its prompt: the previous windows' tokens,
+        timestamps included. Here 1-3 other utterances of i's language laid out as a previous 6 s
+        window's segments (start and end timestamps, 0.2-0.8 s apart), its last N_TGT // 2 - 1 tokens."""
+        lang = self.metas[i]["lang"]
+        out, t = [], rng.uniform(0.0, 0.6)
+        for _ in range(rng.randint(1, 3)):
+            for _ in range(16):
+                j = rng.choice(pool)
+                if self.metas[j]["lang"] == lang:
+                    break
+            else:
+                break
+            end = t + self.metas[j]["speech_end_sec"]
+            if end > N_FRAMES / 100 - 0.02:
+                break
+            out += [T.ts_token(t)] + self.text_ids[j] + [T.ts_token(end)]
+            t = end + rng.uniform(0.2, 0.8)
+        return out[-(N_TGT // 2 - 1):]
 
     def pair_for(self, i, pool, rng):
         """A second utterance of i's language from the pool that fits after i (and a 0.1-0.5 s gap) in the
@@ -150,14 +179,24 @@ class Data:
         x = np.concatenate([self.utterance_audio(i), np.zeros(gap, dtype=np.float32), self.utterance_audio(j)])
         return corpus_mod.log_mel(x, N_FRAMES)
 
-    def window_for(self, i, pool, rng):
+    def window_for(self, i, pool, rng, lead=0.0):
         """A long-form training window, as Whisper trains them: utterance i, then more of its language
         (0.2-0.8 s apart) until the 6 s window is full; segments inside the window get start and end
         timestamps, the one the window cuts gets only its start timestamp (decoding seeks there next).
+        With lead > 0 the window starts up to `lead` seconds before utterance i, as the seek loop starts
+        windows wherever the previous one's last timestamp fell: a pause, and in 30 % of windows the
+        last 0.05-0.3 s of another utterance before it (speech with no text in this window).
         Returns (audio float32, tokens after SOT/lang/transcribe, frames with complete speech, CTC text)."""
         lang = self.metas[i]["lang"]
         n_win = N_FRAMES * 160
         parts, t = [], 0
+        tail = None
+        if lead > 0:  # (rng consumed only here, so lead 0 reproduces the earlier windows)
+            t = int(rng.uniform(0.0, lead) * 16000)
+            if rng.random() < 0.3:
+                k = rng.choice(pool)
+                tail = self.utterance_audio(k)[:int(self.metas[k]["speech_end_sec"] * 16000)]
+                tail = tail[-min(len(tail), rng.randint(800, 4800), max(t, 1)):]
         j = i
         while t < n_win:
             parts.append((j, t))
@@ -169,6 +208,8 @@ class Data:
             else:
                 break
         audio = np.zeros(max(n_win, t), dtype=np.float32)
+        if tail is not None and len(tail):
+            audio[:len(tail)] = tail
         body, ctc, done_frames = [], [], 0
         for j, at in parts:
             a = self.utterance_audio(j)
@@ -185,7 +226,8 @@ class Data:
                 break
         return audio[:n_win], body, done_frames, (" " if " " in self.char_id else "").join(ctc)
 
-    def batch(self, pool, step, bsz, seed, chunk=20, rank=0, world=1, enc_cache=None, concat=0.0, windows=0.0):
+    def batch(self, pool, step, bsz, seed, chunk=20, rank=0, world=1, enc_cache=None, concat=0.0, windows=0.0,
+              window_lead=0.0, window_prompts=0.0):
         """Length-bucketed batches: chunk of chunk*bsz random utterances sorted by length. With concat > 0,
         that fraction of the utterances (when one fits) is followed by a second one of the same language;
         with windows > 0, that fraction of the batches are full long-form windows (window_for) instead."""
@@ -206,7 +248,10 @@ class Data:
         # (the rng is only consumed for pairs when concat > 0, so concat 0 reproduces the old batches; the
         # decoder-only mode's cached encoder outputs are of single utterances)
         concat = 0.0 if enc_cache is not None else concat
-        wins = [self.window_for(i, pool, rng) if window_batch else None for i in idx]
+        wins = [self.window_for(i, pool, rng, window_lead) if window_batch else None for i in idx]
+        # prompts of window examples (rng consumed only when window_prompts > 0)
+        prompts = [self.window_prompt(i, pool, rng) if w is not None and window_prompts > 0 and
+                   rng.random() < window_prompts else None for i, w in zip(idx, wins)]
         pairs = [None if w is not None else self.pair_for(i, pool, rng) if concat > 0 and rng.random() < concat else None
                  for i, w in zip(idx, wins)]
         frames = [N_FRAMES if w is not None else self.n_frames[i] if p is None else
@@ -227,7 +272,7 @@ class Data:
                 elif w is not None:
                     mel[b] = torch.from_numpy(corpus_mod.log_mel(w[0], N_FRAMES)[:, :nf])
         seqs = [self.sequence(i, rng, None if p is None else (p[0], (self.metas[i]["n_samples"] + p[1]) / 16000))
-                if w is None else self.window_sequence(i, w[1]) for i, p, w in zip(idx, pairs, wins)]
+                if w is None else self.window_sequence(i, w[1], q) for i, p, w, q in zip(idx, pairs, wins, prompts)]
         L = max(len(s) for s, _ in seqs) - 1
         inp = torch.full((len(idx), L), T.EOT, dtype=torch.long)
         tgt = torch.full((len(idx), L), -100, dtype=torch.long)
@@ -371,7 +416,8 @@ def train(args):
         for i, g in enumerate(opt.param_groups):
             g["lr"] = lr * g.get("lr_scale", 1.0) * (1.0 if i == 2 or k >= 0 else 0.0)
         mel, inp, tgt, ctc_t, ctc_in = data.batch(pool, step, args.batch, args.seed, rank=rank, world=world,
-                                                  enc_cache=enc_cache, concat=args.concat, windows=args.windows)
+                                                  enc_cache=enc_cache, concat=args.concat, windows=args.windows,
+                                                  window_lead=args.window_lead, window_prompts=args.window_prompts)
         inp = remap[inp]
         enc = mel if args.decoder_only else model.model.encoder(mel)
         h = model.model.decoder(inp, enc)
@@ -565,6 +611,10 @@ def main():
                    help="fraction of examples that join a second same-language utterance after a short gap")
     t.add_argument("--windows", type=float, default=0.0,
                    help="fraction of batches made of full long-form windows (several utterances, the last cut)")
+    t.add_argument("--window-lead", type=float, default=0.0,
+                   help="long-form windows start up to this many seconds before their first utterance")
+    t.add_argument("--window-prompts", type=float, default=0.0,
+                   help="fraction of long-form windows prompted with a previous window's timestamped segments")
     t.add_argument("--ckpt-every", type=int, default=100)
     t.add_argument("--log-every", type=int, default=50)
     e = sp.add_parser("eval")
