@@ -138,6 +138,14 @@ class Data:
         head = [T.STARTOFPREV] + prompt[-room:]
         return head + seq, len(head)
 
+    def same_language(self, lang, pool, rng):
+        """A random utterance of the pool in language lang (16 draws at most), or None."""
+        for _ in range(16):
+            j = rng.choice(pool)
+            if self.metas[j]["lang"] == lang:
+                return j
+        return None
+
     def window_prompt(self, i, pool, rng):
         """What openai's seek loop feeds a window as its prompt: the previous windows' tokens,
         timestamps included. Here 1-3 other utterances of i's language laid out as a previous 6 s
@@ -145,11 +153,8 @@ class Data:
         lang = self.metas[i]["lang"]
         out, t = [], rng.uniform(0.0, 0.6)
         for _ in range(rng.randint(1, 3)):
-            for _ in range(16):
-                j = rng.choice(pool)
-                if self.metas[j]["lang"] == lang:
-                    break
-            else:
+            j = self.same_language(lang, pool, rng)
+            if j is None:
                 break
             end = t + self.metas[j]["speech_end_sec"]
             if end > N_FRAMES / 100 - 0.02:
@@ -201,11 +206,8 @@ class Data:
         while t < n_win:
             parts.append((j, t))
             t += self.metas[j]["n_samples"] + rng.randint(3200, 12800)
-            for _ in range(16):
-                j = rng.choice(pool)
-                if self.metas[j]["lang"] == lang:
-                    break
-            else:
+            j = self.same_language(lang, pool, rng)
+            if j is None:
                 break
         audio = np.zeros(max(n_win, t), dtype=np.float32)
         if tail is not None and len(tail):
