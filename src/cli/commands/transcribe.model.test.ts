@@ -72,9 +72,20 @@ function wer(reference: string, hypothesis: string, language: string): number {
 
 const files = () => samples.map((s) => join(SAMPLES, s.audio));
 
+/** Every sample transcribed (language detected) or translated, once per task for the whole file. */
+const decodedByTask = new Map<'transcribe' | 'translate', Promise<Map<string, string>>>();
+function decodeAll(task: 'transcribe' | 'translate'): Promise<Map<string, string>> {
+  let decoded = decodedByTask.get(task);
+  if (decoded === undefined) {
+    decoded = cli(task, ...files(), '--threads', '2').then(byFile);
+    decodedByTask.set(task, decoded);
+  }
+  return decoded;
+}
+
 test('chorus transcribe and translate run every shipped sample', { skip }, async () => {
-  const transcripts = byFile(await cli('transcribe', ...files(), '--threads', '2'));
-  const translations = byFile(await cli('translate', ...files(), '--threads', '2'));
+  const transcripts = await decodeAll('transcribe');
+  const translations = await decodeAll('translate');
   for (const s of samples) {
     const file = join(SAMPLES, s.audio);
     assert.ok((transcripts.get(file) ?? '').length > 0, `${s.audio}: no transcript`);
@@ -93,10 +104,7 @@ const longForm = () => samples.filter((s) => s.duration_sec > windowSec);
 
 /** Transcribes (language detected) or translates the samples, and lists those above MAX_SAMPLE_WER. */
 async function sampleMisses(list: readonly Sample[], task: 'transcribe' | 'translate'): Promise<string[]> {
-  const files = list.map((s) => join(SAMPLES, s.audio));
-  const stdout = await cli(task, ...files, '--threads', '2');
-  // one file: plain text, no "==> file <==" header
-  const out = files.length === 1 ? new Map([[files[0], stdout.trim()]]) : byFile(stdout);
+  const out = await decodeAll(task);
   const misses: string[] = [];
   for (const s of list) {
     const got = out.get(join(SAMPLES, s.audio)) ?? '';
