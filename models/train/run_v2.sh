@@ -1,6 +1,6 @@
 #!/bin/sh
-# Recipe v2 (designed in session 6 from its experiments; NOT yet run end to end, nothing shipped
-# comes from it). Differences from run_all.sh, each answering a measured shortcoming of v1:
+# Recipe v2 (designed in session 6 from its experiments; the shipped models come from its runs, packaged
+# in session 7; not yet run end to end in one go: reproduce.sh does that). Differences from run_all.sh, each answering a measured shortcoming of v1:
 #  - the base sees 200 (not 400) utterances per (language, domain) cell and trains in ONE phase
 #    (phoneme CTC from step 0, cosine 8e-4 -> 3e-5 over 3,500 steps, ~35 min): 9.7 % test WER where
 #    v1's five phases took 2.3 h for 15.7 %; on it, the de and numbers experts reach -31 % / -38 %
