@@ -179,6 +179,7 @@ def export_delta(run, name, dest, extra):
                       {"format": "pt", "kind": "task-vector", "base": "models/base"})
     args = json.load(open(os.path.join(WORK, "runs", run, "args.json")))
     pool = args["pool"]
+    ft_per_cell = sum(TR.corpus_mod.SPLIT_SIZES[s] for s in TR.FT_SPLITS)  # train + xtrain of each cell
     info = {
         "name": name,
         "kind": "task vector (theta_expert - theta_base) of the tensors the fine-tune changed, F16",
@@ -186,8 +187,8 @@ def export_delta(run, name, dest, extra):
         "apply": "theta = float32(base) + float32(delta) for every tensor in delta.safetensors; others = base",
         "tensors": len(delta), "frozen_not_in_delta": FROZEN_IN_FINETUNE,
         "delta_norm_over_base_norm": round((nd / nb) ** 0.5, 4),
-        "training_data": ({"languages": LANGS, "domains": DOMAINS, "per_cell": 800} if pool == "all" else
-                          {**TR.EXPERTS[pool], "per_cell": 800}),
+        "training_data": ({"languages": LANGS, "domains": DOMAINS, "per_cell": ft_per_cell} if pool == "all" else
+                          {**TR.EXPERTS[pool], "per_cell": ft_per_cell}),
         "steps": args["steps"], "batch": args["batch"], "lr": args["lr"], "schedule": f"{args['schedule']} warmup {args['warmup']}",
         "seed": args["seed"], "ctc_aux_weight": args["ctc_weight"],
         "init": ("models/base (F16)" if args["init"] == "shipped" else f"run {args['init']} (F32; models/base is its F16 copy)"),
