@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AutoModelForSpeechSeq2Seq, env, Tensor } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { buildModel, ONNX_FLOAT, OnnxGraphBuilder } from '../../src/whisper/graph/onnx-graph-builder.js';
-import { exportOptimum, loadWhisperModel } from '../../src/whisper/index.js';
+import { exportOptimum, loadWhisperModel, type WeightType } from '../../src/whisper/index.js';
 import type { WhisperConfig } from '../../src/whisper/whisper-config.js';
 import { argmaxRow, bestOf, timeIt, writeBenchResult, type Timing } from './bench-timing.js';
 import { randomWhisperWeights, whisperBenchConfig, type WhisperSize } from './random-whisper.js';
@@ -80,11 +80,15 @@ interface Peer {
 /** `batched`: the windows are decoded together (rows = windows), as chunked long-form does
  *  (HF/transformers.js pipeline `chunk_length_s` + `batch_size`); otherwise one after another,
  *  as openai's sequential long-form does. */
-async function loadChorus(config: WhisperConfig): Promise<Peer & { encodeOnce(): Promise<void> }> {
+async function loadChorus(
+  config: WhisperConfig,
+  weightType: WeightType = 'float32',
+): Promise<Peer & { encodeOnce(): Promise<void> }> {
   const model = await loadWhisperModel({
     config,
     weights: randomWhisperWeights(config),
     intraOpThreads: THREADS,
+    weightType,
   });
   const tokens: number[][] = [];
   const decode = async (mel: Float32Array, rows: number): Promise<void> => {
@@ -164,6 +168,19 @@ async function loadTransformersJs(
   };
 }
 
+/** Fraction of positions where two runs' greedy tokens agree. */
+function agreement(a: readonly number[][], b: readonly number[][]): number {
+  let same = 0;
+  let all = 0;
+  for (const [r, row] of a.entries()) {
+    for (const [i, t] of row.entries()) {
+      all++;
+      if (b[r]?.[i] === t) same++;
+    }
+  }
+  return all === 0 ? 0 : same / all;
+}
+
 /** Runs the peers alternately (so a burst of other jobs hits both alike); best of RUNS each. */
 async function interleaved(peers: readonly Peer[], batched: boolean): Promise<Timing[]> {
   const best = peers.map(() => ({ wallMs: Infinity, cpuMs: Infinity }));
@@ -187,11 +204,12 @@ try {
     await exportOptimum(randomWhisperWeights(config), config, join(dir, size));
     const flops = encoderFlops(config);
     const chorus = await loadChorus(config);
+    const chorusInt8 = await loadChorus(config, 'int8');
     const tjs = await loadTransformersJs(config, dir, size, false);
     const tjsDefault = await loadTransformersJs(config, dir, size, true);
     const enc = await bestOf(RUNS + 1, () => chorus.encodeOnce());
     for (const batched of [false, true]) {
-      const [c, t, td] = await interleaved([chorus, tjs, tjsDefault], batched);
+      const [c, t, td, q] = await interleaved([chorus, tjs, tjsDefault, chorusInt8], batched);
       const row = {
         size,
         windows: batched ? 'batched' : 'sequential',
@@ -216,17 +234,25 @@ try {
         encoderOverFlopBoundCpu: enc.cpuMs / ((flops / (matmul.cpuGflops * 1e9)) * 1000),
         xRealTimeChorus: (WINDOWS * 30 * 1000) / c.wallMs,
         sameGreedyTokens: JSON.stringify(chorus.tokens) === JSON.stringify(tjs.tokens),
+        // opt-in int8 decoder weights (--weight-type int8): not the same numerics, so not the goal's
+        // ratio; random weights make near-ties, so its tokens may differ from fp32's
+        chorusInt8WallMs: q.wallMs,
+        chorusInt8CpuMs: q.cpuMs,
+        chorusInt8OverTransformersJsWall: q.wallMs / t.wallMs,
+        chorusInt8OverChorusWall: q.wallMs / c.wallMs,
+        int8TokensAgreeingWithFp32: agreement(chorusInt8.tokens, chorus.tokens),
       };
       console.log(row);
       rows.push(row);
     }
     await chorus.close();
+    await chorusInt8.close();
     await tjs.close();
     await tjsDefault.close();
   }
   console.log(
     writeBenchResult('transcribe', THREADS, {
-      note: `best of ${RUNS} after a warm-up, chorus and transformers.js runs alternating; ${WINDOWS} windows × (encode + ${PROMPT.length}-token prompt + ${NEW_TOKENS} greedy tokens), windows decoded one after another ("sequential") or as one batch ("batched", both sides); transformers.js runs chorus's optimum export of the same random weights (plain ONNX ops, as optimum exports) with the same ORT threading (THREADS intra-op threads, spinning off) and, in the *Default* columns, with ORT's default spin-waiting (transformers.js out of the box); machine shared with other jobs, run at nice 10: CPU-time ratios are the less disturbed ones. Goal: chorusOverTransformersJsWall ≤ 0.5.`,
+      note: `best of ${RUNS} after a warm-up, chorus and transformers.js runs alternating; ${WINDOWS} windows × (encode + ${PROMPT.length}-token prompt + ${NEW_TOKENS} greedy tokens), windows decoded one after another ("sequential") or as one batch ("batched", both sides); transformers.js runs chorus's optimum export of the same random weights (plain ONNX ops, as optimum exports) with the same ORT threading (THREADS intra-op threads, spinning off) and, in the *Default* columns, with ORT's default spin-waiting (transformers.js out of the box); machine shared with other jobs, run at nice 10: CPU-time ratios are the less disturbed ones. Goal: chorusOverTransformersJsWall ≤ 0.5 (same float32 weights). chorusInt8* columns: chorus with --weight-type int8 (decoder matrices and tied embedding in 8-bit blocks, MatMulNBits accuracy level 4; encoder float32), the same run alternating with the others.`,
       matmulGflops: matmul,
       rows,
     }),

@@ -16,7 +16,7 @@ export {
   type OrtSessionOptions,
 } from './runtime/create-ort-session.js';
 export { type WeightSource } from './graph/weight-source.js';
-export { type WhisperGraphOptions } from './graph/graph-context.js';
+export { type WeightType, type WhisperGraphOptions, WEIGHT_TYPES } from './graph/graph-context.js';
 export { loadOptimumModel, OptimumWhisperModel } from './runtime/optimum-whisper-model.js';
 export {
   exportOptimum,

@@ -59,6 +59,24 @@ test('openWhisperModel() loads a synthetic checkpoint folder that transcribe() c
   }
 });
 
+test('openWhisperModel() with int8 weights runs beam search and the word-timestamp decoder too', async () => {
+  const { model, tokenizer } = await openWhisperModel(dir, { intraOpThreads: 1, weightType: 'int8' });
+  try {
+    const pcm = new Float32Array(16_000 * 3).map((_, i) => 0.1 * Math.sin(i / 7));
+    const r = await transcribe(model, tokenizer, pcm, {
+      language: 'en',
+      temperature: 0,
+      maxNewTokens: 6,
+      beamSize: 3,
+      wordTimestamps: true,
+    });
+    assert.equal(r.durationSec, 3);
+    for (const seg of r.segments) assert.ok(seg.start >= 0 && seg.end <= 3.02 && seg.start <= seg.end);
+  } finally {
+    await model.close();
+  }
+});
+
 test('openWhisperModel() also opens an optimum/transformers.js export folder', async () => {
   const config = parseWhisperConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')));
   const out = join(scratch, 'optimum');
@@ -74,6 +92,11 @@ test('openWhisperModel() also opens an optimum/transformers.js export folder', a
   } finally {
     await model.close();
   }
+  await assert.rejects(openWhisperModel(out, { weightType: 'int8' }), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'REQUEST_INVALID');
+    assert.match(e.message, /optimum export runs its own ONNX graphs/);
+    return true;
+  });
 });
 
 test('openWhisperModel() names the problem: missing folder, missing or corrupt tokenizer', async () => {

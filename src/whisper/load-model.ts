@@ -5,6 +5,7 @@ import { AppError } from '../shared/index.js';
 import { parseWhisperConfig } from './parse-whisper-config.js';
 import { loadWhisperModel } from './runtime/chorus-whisper-model.js';
 import { loadOptimumModel } from './runtime/optimum-whisper-model.js';
+import type { WeightType } from './graph/graph-context.js';
 import type { RuntimeLogger, WhisperDevice } from './runtime/create-ort-session.js';
 import { loadHfTokenizer } from './tokenizer/load-whisper-tokenizer.js';
 import type { WhisperTokenizer } from './tokenizer/whisper-tokenizer.js';
@@ -23,6 +24,9 @@ export interface OpenWhisperModelOptions {
   readonly device?: WhisperDevice;
   /** ONNX Runtime intra-op threads; default ORT's choice. */
   readonly intraOpThreads?: number;
+  /** How the graphs store weights (checkpoint folders only): float32 (CPU default), float16
+   *  (CUDA default) or int8 (the decoder's matrices in 8-bit blocks, see WhisperGraphOptions). */
+  readonly weightType?: WeightType;
   readonly logger?: RuntimeLogger;
 }
 
@@ -63,6 +67,7 @@ export async function openWhisperModel(
       weights: (name) => checkpoint.readF32(name),
       ...(options.device === undefined ? {} : { device: options.device }),
       ...(options.intraOpThreads === undefined ? {} : { intraOpThreads: options.intraOpThreads }),
+      ...(options.weightType === undefined ? {} : { weightType: options.weightType }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
     opened = true;
@@ -124,6 +129,12 @@ async function readJson(path: string, required: boolean): Promise<unknown> {
 }
 
 async function openOptimumFolder(dir: string, options: OpenWhisperModelOptions): Promise<OpenedWhisperModel> {
+  if (options.weightType !== undefined) {
+    throw new AppError(
+      'REQUEST_INVALID',
+      `Cannot store weights as ${options.weightType} for ${dir}: an optimum export runs its own ONNX graphs (weight types apply to checkpoint folders)`,
+    );
+  }
   const config = parseWhisperConfig(
     await readJson(join(dir, 'config.json'), true),
     await readJson(join(dir, 'generation_config.json'), false),

@@ -5,7 +5,8 @@
  * precomputed BNSH K/V, final LayerNorm (ref: /work/shared/reference/whisper.md §1.1).
  */
 import type { WhisperConfig } from '../whisper-config.js';
-import type { GraphContext } from './graph-context.js';
+import { readWeight } from './weight-source.js';
+import type { GraphContext, LinearNames } from './graph-context.js';
 
 /** Value names the body reads. K/V tensors are [B, heads, len, headDim]. */
 export interface DecoderBodyInputs {
@@ -27,8 +28,9 @@ export interface DecoderBodyOutputs {
   readonly presentValues: readonly string[];
   /** [B, alignmentHeads.length, S, T] when alignment heads were requested. */
   readonly alignment?: string;
-  /** The float32 embedding table [V, d] (reused by the tied output projection). */
-  readonly embedTokens: string;
+  /** The embedding table [V, d] (reused by the tied output projection): float32 in `w`, or
+   *  block-quantized in `int8`. */
+  readonly embedTokens: LinearNames;
 }
 
 /** Adds the decoder layers to `ctx`'s graph. */
@@ -44,12 +46,24 @@ export async function addDecoderBody(
   const ffn = config.decoderFfnDim;
   const p = 'model.decoder';
 
-  const embed = await ctx.tensor(`${p}.embed_tokens.weight`, [config.vocabSize, d]);
+  const embedName = `${p}.embed_tokens.weight`;
+  const embed: LinearNames = ctx.int8
+    ? await (async () => {
+        const int8 = await ctx.quantizedWeight(embedName, config.vocabSize, d, () =>
+          readWeight(ctx.source, embedName, config.vocabSize * d),
+        );
+        return { w: int8.codes, int8 };
+      })()
+    : { w: await ctx.tensor(embedName, [config.vocabSize, d]) };
   const posTable = await ctx.tensor(`${p}.embed_positions.weight`, [config.maxTargetPositions, d]);
   const past = b.op('Shape', [io.pastKeys[0]], { start: 2, end: 3 });
   const seqLen = b.op('Shape', [io.inputIds], { start: 1, end: 2 });
   const pos = b.op('Slice', [posTable, past, b.op('Add', [past, seqLen]), b.ints('axis0', [0])]);
-  let residual = b.op('Add', [b.op('Gather', [embed, io.inputIds], { axis: 0 }), pos]);
+  const tokens =
+    embed.int8 === undefined
+      ? b.op('Gather', [embed.w, io.inputIds], { axis: 0 })
+      : ctx.gatherInt8(embed.int8, io.inputIds);
+  let residual = b.op('Add', [tokens, pos]);
 
   const alignment = io.alignmentHeads ?? [];
   const probsByLayer = new Map<number, string>();
@@ -63,7 +77,7 @@ export async function addDecoderBody(
     const out = await ctx.linear(`${lp}.self_attn.out_proj`, d, d);
     let selfAttn: string;
     if (ctx.fused) {
-      const [q, k, v] = b.node('Split', [b.op('MatMul', [normed, qkv.w])], 3, { axis: 2 });
+      const [q, k, v] = b.node('Split', [ctx.matmul(normed, qkv)], 3, { axis: 2 });
       const [o, pk, pv] = b.node(
         'MultiHeadAttention',
         [q, k, v, qkv.bias as string, '', '', io.pastKeys[i], io.pastValues[i]],
@@ -83,7 +97,7 @@ export async function addDecoderBody(
       presentValues.push(pv);
     }
     const r1 = ctx.addNorm(
-      b.op('MatMul', [selfAttn, out.w]),
+      ctx.matmul(selfAttn, out),
       out.bias,
       residual,
       await ctx.norm(`${lp}.encoder_attn_layer_norm`, d),
@@ -125,7 +139,7 @@ export async function addDecoderBody(
       }
     }
     const r2 = ctx.addNorm(
-      b.op('MatMul', [crossAttn, cout.w]),
+      ctx.matmul(crossAttn, cout),
       cout.bias,
       r1.sum,
       await ctx.norm(`${lp}.final_layer_norm`, d),
@@ -165,17 +179,21 @@ export async function addDecoderBody(
   return result;
 }
 
-/** logits = hidden · embed_tokensᵀ (proj_out is tied; Gemm transB avoids a transposed copy). */
+/** logits = hidden · embed_tokensᵀ (proj_out is tied; Gemm transB avoids a transposed copy, and
+ *  MatMulNBits takes the quantized table in its own [V, d] layout). */
 export function addTiedLogits(
   ctx: GraphContext,
   hidden: string,
-  embedTokens: string,
+  embedTokens: LinearNames,
   vocabSize: number,
   d: number,
 ): string {
   const { b } = ctx;
   const flat = b.op('Reshape', [hidden, b.ints('shape_flat', [-1, d])]);
-  const logits2d = b.op('Gemm', [flat, embedTokens], { transB: 1 });
+  const logits2d =
+    embedTokens.int8 === undefined
+      ? b.op('Gemm', [flat, embedTokens.w], { transB: 1 })
+      : ctx.matmulInt8(flat, embedTokens.int8);
   const outShape = b.op(
     'Concat',
     [b.op('Shape', [hidden], { start: 0, end: 2 }), b.ints('vocab', [vocabSize])],

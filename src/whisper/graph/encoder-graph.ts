@@ -57,7 +57,14 @@ export async function buildEncoderGraphWithWeights(
   options: EncoderGraphOptions = {},
 ): Promise<GraphWithWeights> {
   const b = new OnnxGraphBuilder('whisper_encoder');
-  const ctx = new GraphContext(b, weights, options);
+  // int8 weights are the decoder's: the encoder is bound by FLOPs, not weight bytes (one pass per
+  // window); measured with int8 (MatMulNBits + MultiHeadAttention) it ran 0.98-1.06x the float32
+  // time for tiny and base shapes (2026-12-06, AMD EPYC 2 vCPU, machine loaded), so it stays float32.
+  const ctx = new GraphContext(
+    b,
+    weights,
+    options.weightType === 'int8' ? { ...options, weightType: 'float32' } : options,
+  );
   const d = config.dModel;
   const heads = config.encoderAttentionHeads;
   const headDim = d / heads;
@@ -107,7 +114,7 @@ export async function buildEncoderGraphWithWeights(
       );
     }
     const r1 = ctx.addNorm(
-      b.op('MatMul', [attn, out.w]),
+      ctx.matmul(attn, out),
       out.bias,
       residual,
       await ctx.norm(`${lp}.final_layer_norm`, d),

@@ -5,6 +5,7 @@
  * ref: /work/shared/reference/whisper.md §1.1 (forward pass), §5.3 (genai ops), §6 (ORT ops).
  */
 import { float32ToFloat16Into } from '../../shared/index.js';
+import { blockQuantize8, type BlockQuantized8 } from './block-quantize.js';
 import { ONNX_FLOAT, type OnnxGraphBuilder } from './onnx-graph-builder.js';
 import { readWeight, transposeInto, type WeightSource } from './weight-source.js';
 
@@ -14,18 +15,44 @@ export interface WhisperGraphOptions {
    *  Gelu). Default true; false gives plain ONNX opset-17 ops (portable, used by the optimum export). */
   readonly fused?: boolean;
   /** Initializer storage: 'float16' halves weight memory (GPU path); each weight is Cast to float32
-   *  where it is used, so activations stay float32. Default 'float32'. */
-  readonly weightType?: 'float32' | 'float16';
+   *  where it is used, so activations stay float32. 'int8' (decoder graph; the encoder builds
+   *  float32): the linear layers and the tied embedding (lookup and output projection) are stored
+   *  as 8-bit blocks of 32 with a float32 scale each (block-quantize.ts) and multiplied by
+   *  `com.microsoft.MatMulNBits` with int8 activations (accuracy_level 4): a quarter of the weight
+   *  bytes per decoded token, which is what bounds a decoder step; LayerNorm, biases and positions
+   *  stay float32. Default 'float32'. */
+  readonly weightType?: WeightType;
 }
+
+/** How graph weights are stored, see {@link WhisperGraphOptions.weightType}. */
+export type WeightType = 'float32' | 'float16' | 'int8';
+export const WEIGHT_TYPES: readonly WeightType[] = ['float32', 'float16', 'int8'];
+
+/** MatMulNBits accuracy level 4: A is quantized to int8 per block and the dot products run in int8
+ *  (level 0 dequantizes B to float32 on every call: ~70× slower for a decoder step). */
+const INT8_ACCURACY_LEVEL = 4;
 
 /** Whisper LayerNorm epsilon (torch nn.LayerNorm default; ref §1.1). */
 export const LAYER_NORM_EPSILON = 1e-5;
 const MS = 'com.microsoft';
 
-/** A linear layer in MatMul layout: `w` is [in, out]; `bias` absent for k_proj. */
+/** A linear layer in MatMul layout: `w` is [in, out]; `bias` absent for k_proj. With int8 weights
+ *  `w` is the codes of `int8` (layout [out, in] in blocks) and `matmul` runs MatMulNBits. */
 export interface LinearNames {
   readonly w: string;
   readonly bias?: string;
+  readonly int8?: Int8Weight;
+}
+
+/** Value names of one block-quantized weight [n, k] and MatMulNBits' attributes. */
+export interface Int8Weight {
+  readonly codes: string;
+  readonly scales: string;
+  readonly zeroPoints: string;
+  readonly n: number;
+  readonly k: number;
+  readonly blockSize: number;
+  readonly kBlocks: number;
 }
 
 /** The residual stream after a sub-layer: the normalised input of the next sub-layer and the sum. */
@@ -45,7 +72,9 @@ export interface WeightScope {
 export class GraphContext {
   readonly fused: boolean;
   readonly fp16: boolean;
+  readonly int8: boolean;
   readonly weightScope: WeightScope;
+  readonly #int8Weights = new Map<string, Int8Weight>();
 
   /** `weightScope` defaults to `b` itself; pass a parent's scope when `b` is a subgraph. */
   constructor(
@@ -56,6 +85,7 @@ export class GraphContext {
   ) {
     this.fused = options.fused ?? true;
     this.fp16 = options.weightType === 'float16';
+    this.int8 = options.weightType === 'int8';
     this.weightScope = weightScope ?? { builder: b, names: new Map() };
   }
 
@@ -97,8 +127,40 @@ export class GraphContext {
     return this.#once(name, async () => ({ data: await readWeight(this.source, name, n), dims }));
   }
 
+  /** Adds (once per scope) the block-quantized form of the [n, k] weight that `make` reads. */
+  async quantizedWeight(
+    name: string,
+    n: number,
+    k: number,
+    make: () => Promise<Float32Array>,
+    scale = 1,
+  ): Promise<Int8Weight> {
+    const known = this.#int8Weights.get(name);
+    if (known !== undefined) return known;
+    const q: BlockQuantized8 = blockQuantize8(await make(), n, k, undefined, scale);
+    const wb = this.weightScope.builder;
+    const weight: Int8Weight = {
+      codes: wb.weight(`${name}.q8`, q.codes, [n, q.kBlocks, q.blockSize]),
+      scales: wb.weight(`${name}.q8_scales`, q.scales, [n, q.kBlocks]),
+      zeroPoints: wb.weight(`${name}.q8_zero_points`, q.zeroPoints, [n, q.kBlocks]),
+      n,
+      k,
+      blockSize: q.blockSize,
+      kBlocks: q.kBlocks,
+    };
+    this.#int8Weights.set(name, weight);
+    return weight;
+  }
+
   /** Loads `prefix.weight` [out, in] (+ `prefix.bias`) transposed to [in, out] for MatMul. */
   async linear(prefix: string, dIn: number, dOut: number, hasBias = true): Promise<LinearNames> {
+    if (this.int8) {
+      const int8 = await this.quantizedWeight(`${prefix}.weight`, dOut, dIn, () =>
+        readWeight(this.source, `${prefix}.weight`, dIn * dOut),
+      );
+      if (!hasBias) return { w: int8.codes, int8 };
+      return { w: int8.codes, int8, bias: await this.vector(`${prefix}.bias`, dOut) };
+    }
     const wName = await this.#once(`${prefix}.weight.T`, async () => {
       const w = await readWeight(this.source, `${prefix}.weight`, dIn * dOut);
       return { data: transposeInto(new Float32Array(w.length), w, dOut, dIn), dims: [dIn, dOut] };
@@ -113,36 +175,56 @@ export class GraphContext {
    */
   async scaledLinear(prefix: string, dIn: number, dOut: number, scale: number): Promise<LinearNames> {
     const tag = `x${scale}`;
+    const bias = await this.#once(`${prefix}.bias.${tag}`, async () => ({
+      data: (await readWeight(this.source, `${prefix}.bias`, dOut)).map((x) => x * scale),
+      dims: [dOut],
+    }));
+    if (this.int8) {
+      const int8 = await this.quantizedWeight(
+        `${prefix}.weight.${tag}`,
+        dOut,
+        dIn,
+        () => readWeight(this.source, `${prefix}.weight`, dIn * dOut),
+        scale,
+      );
+      return { w: int8.codes, int8, bias };
+    }
     const w = await this.#once(`${prefix}.weight.T.${tag}`, async () => {
       const raw = await readWeight(this.source, `${prefix}.weight`, dIn * dOut);
       const t = transposeInto(new Float32Array(raw.length), raw, dOut, dIn);
       for (let i = 0; i < t.length; i++) t[i] *= scale;
       return { data: t, dims: [dIn, dOut] };
     });
-    const bias = await this.#once(`${prefix}.bias.${tag}`, async () => ({
-      data: (await readWeight(this.source, `${prefix}.bias`, dOut)).map((x) => x * scale),
-      dims: [dOut],
-    }));
     return { w, bias };
   }
 
   /** Loads q/k/v projections of `prefix` packed as one [d, 3d] MatMul weight and a [3d] bias
    *  (k_proj has no bias in Whisper: zeros, as genai materialises them). */
   async packedQkv(prefix: string, d: number): Promise<LinearNames> {
-    const w = await this.#once(`${prefix}.qkv.weight.T`, async () => {
-      const packed = new Float32Array(d * 3 * d);
-      const parts = ['q_proj', 'k_proj', 'v_proj'] as const;
-      for (let p = 0; p < 3; p++) {
-        const part = await readWeight(this.source, `${prefix}.${parts[p]}.weight`, d * d);
-        transposeInto(packed, part, d, d, 3 * d, p * d);
-      }
-      return { data: packed, dims: [d, 3 * d] };
-    });
+    const parts = ['q_proj', 'k_proj', 'v_proj'] as const;
     const bias = await this.#once(`${prefix}.qkv.bias`, async () => {
       const packed = new Float32Array(3 * d);
       packed.set(await readWeight(this.source, `${prefix}.q_proj.bias`, d), 0);
       packed.set(await readWeight(this.source, `${prefix}.v_proj.bias`, d), 2 * d);
       return { data: packed, dims: [3 * d] };
+    });
+    if (this.int8) {
+      // [3d, d]: the q, k and v rows one after another (nn.Linear layout, no transpose)
+      const int8 = await this.quantizedWeight(`${prefix}.qkv.weight`, 3 * d, d, async () => {
+        const rows = new Float32Array(3 * d * d);
+        for (let p = 0; p < 3; p++)
+          rows.set(await readWeight(this.source, `${prefix}.${parts[p]}.weight`, d * d), p * d * d);
+        return rows;
+      });
+      return { w: int8.codes, int8, bias };
+    }
+    const w = await this.#once(`${prefix}.qkv.weight.T`, async () => {
+      const packed = new Float32Array(d * 3 * d);
+      for (let p = 0; p < 3; p++) {
+        const part = await readWeight(this.source, `${prefix}.${parts[p]}.weight`, d * d);
+        transposeInto(packed, part, d, d, 3 * d, p * d);
+      }
+      return { data: packed, dims: [d, 3 * d] };
     });
     return { w, bias };
   }
@@ -186,9 +268,36 @@ export class GraphContext {
     return { normed: this.layerNorm(sum, ln), sum };
   }
 
+  /** x · W without the bias: MatMul, or MatMulNBits for an int8 weight. */
+  matmul(x: string, lin: LinearNames): string {
+    return lin.int8 === undefined ? this.b.op('MatMul', [x, lin.w]) : this.matmulInt8(x, lin.int8);
+  }
+
+  /** x [..., k] · Wᵀ for a block-quantized W [n, k]: [..., n]. */
+  matmulInt8(x: string, w: Int8Weight): string {
+    return this.b.op(
+      'MatMulNBits',
+      [x, w.codes, w.scales, w.zeroPoints],
+      { K: w.k, N: w.n, bits: 8, block_size: w.blockSize, accuracy_level: INT8_ACCURACY_LEVEL },
+      MS,
+    );
+  }
+
+  /** Rows `ids` [B, S] of a block-quantized table [n, k], dequantized: [B, S, k] float32. */
+  gatherInt8(w: Int8Weight, ids: string): string {
+    const { b } = this;
+    const codes = b.op('Gather', [w.codes, ids], { axis: 0 }); // [B, S, kBlocks, blockSize] uint8
+    const scales = b.op('Gather', [w.scales, ids], { axis: 0 }); // [B, S, kBlocks]
+    const centred = b.op('Sub', [b.op('Cast', [codes], { to: ONNX_FLOAT }), b.scalar('zero_point', 128)]);
+    const blocks = b.op('Mul', [centred, b.op('Unsqueeze', [scales, b.ints('axis_last', [-1])])]);
+    const rows = b.op('Reshape', [blocks, b.ints('shape_rows', [0, 0, w.kBlocks * w.blockSize])]);
+    if (w.kBlocks * w.blockSize === w.k) return rows;
+    return b.op('Slice', [rows, b.ints('zero', [0]), b.ints('k', [w.k]), b.ints('axis_last', [-1])]);
+  }
+
   /** MatMul (+ bias). */
   linearApply(x: string, lin: LinearNames): string {
-    const y = this.b.op('MatMul', [x, lin.w]);
+    const y = this.matmul(x, lin);
     return lin.bias === undefined ? y : this.b.op('Add', [y, lin.bias]);
   }
 
@@ -203,11 +312,11 @@ export class GraphContext {
   /** fc2(gelu(fc1(x))) without fc2's bias (folded into the following addNorm). */
   mlpWithoutOutBias(x: string, fc1: LinearNames, fc2: LinearNames): string {
     const { b } = this;
-    const h = b.op('MatMul', [x, fc1.w]);
+    const h = this.matmul(x, fc1);
     const act = this.fused
       ? b.op('BiasGelu', [h, fc1.bias as string], {}, MS)
       : this.gelu(b.op('Add', [h, fc1.bias as string]));
-    return b.op('MatMul', [act, fc2.w]);
+    return this.matmul(act, fc2);
   }
 
   /** [B, S, H·hd] → [B, H, S, hd]. */

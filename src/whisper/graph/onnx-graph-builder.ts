@@ -11,6 +11,7 @@ const { onnx } = onnxProto;
 
 /** ONNX `TensorProto.DataType` values used by chorus. */
 export const ONNX_FLOAT = 1;
+export const ONNX_UINT8 = 2;
 export const ONNX_INT32 = 6;
 export const ONNX_INT64 = 7;
 export const ONNX_BOOL = 9;
@@ -18,7 +19,12 @@ export const ONNX_FLOAT16 = 10;
 
 /** Element type of a graph input/output/initializer. */
 export type OnnxElemType =
-  typeof ONNX_FLOAT | typeof ONNX_INT32 | typeof ONNX_INT64 | typeof ONNX_BOOL | typeof ONNX_FLOAT16;
+  | typeof ONNX_FLOAT
+  | typeof ONNX_UINT8
+  | typeof ONNX_INT32
+  | typeof ONNX_INT64
+  | typeof ONNX_BOOL
+  | typeof ONNX_FLOAT16;
 
 /** Attribute values: numbers become INT unless listed as float via `{ f }`. */
 export type OnnxAttr =
@@ -115,9 +121,10 @@ export class OnnxGraphBuilder {
     return name;
   }
 
-  /** A weight passed as external data (view, not copied). */
-  weight(name: string, data: Float32Array | Uint16Array, dims: readonly number[]): string {
-    const elemType = data instanceof Float32Array ? ONNX_FLOAT : ONNX_FLOAT16;
+  /** A weight passed as external data (view, not copied): float32, float16 bits or uint8 codes. */
+  weight(name: string, data: Float32Array | Uint16Array | Uint8Array, dims: readonly number[]): string {
+    const elemType =
+      data instanceof Float32Array ? ONNX_FLOAT : data instanceof Uint16Array ? ONNX_FLOAT16 : ONNX_UINT8;
     const byteLength = data.byteLength;
     this.#initializers.push({
       name,

@@ -6,7 +6,10 @@ import {
   relativeError,
   type ParityFixture,
 } from '../../../test/fixtures/whisper-parity/parity-fixture.js';
-import { runParityScenario } from '../../../test/fixtures/whisper-parity/parity-scenario.js';
+import {
+  GREEDY_STEPS,
+  runParityScenario,
+} from '../../../test/fixtures/whisper-parity/parity-scenario.js';
 import type { WeightSource } from '../graph/weight-source.js';
 import { ChorusWhisperModel, loadWhisperModel } from './chorus-whisper-model.js';
 
@@ -166,3 +169,33 @@ test('WhisperModel calls reject bad input and use after close with stable codes'
   await model.close();
   await assert.rejects(model.encode(fx.expected.get('input_features')!.f32, 2), { code: 'RESOURCE_CLOSED' });
 });
+
+// int8 decoder weights: 8-bit blocks round each weight by up to 1/254 of its block's largest |w|
+// (and accuracy level 4 rounds activations likewise), so logits move by ~1 % of their range on
+// these random-weight models; measured 1.3-1.8 % on the prompt positions. Only those positions
+// are compared: once a near-tie flips a greedy token of a random model, later logits diverge.
+const INT8_TOLERANCE = 4e-2;
+
+function promptLogits(fx: ParityFixture, strided: Float32Array): Float32Array {
+  const rows = 2;
+  const fed = fx.prompt.length + GREEDY_STEPS - 1;
+  const width = strided.length / (rows * fed);
+  const out = new Float32Array(rows * fx.prompt.length * width);
+  for (let r = 0; r < rows; r++)
+    out.set(strided.subarray(r * fed * width, (r * fed + fx.prompt.length) * width), r * fx.prompt.length * width);
+  return out;
+}
+
+for (const name of PARITY_CONFIG_NAMES) {
+  test(`ChorusWhisperModel with int8 decoder weights (${name}) stays close to the fp32 reference`, async () => {
+    const fx = loadParityFixture(name);
+    await using model = await ChorusWhisperModel.load({ config: fx.config, weights: sourceOf(fx), weightType: 'int8' });
+    const hidden = await model.encodeHidden(fx.expected.get('input_features')!.f32, 2);
+    assert.ok(relativeError(hidden, fx.expected.get('encoder_out')!.f32) <= FP32_TOLERANCE, 'encoder stays fp32');
+    const got = promptLogits(fx, (await runParityScenario(model, fx)).logitsStrided);
+    const want = promptLogits(fx, fx.expected.get('logits_strided')!.f32);
+    const err = relativeError(got, want);
+    assert.ok(err <= INT8_TOLERANCE, `prompt logits: relative error ${err}`);
+    assert.ok(err > 1e-4, 'the int8 graph really quantizes (an fp32 graph matches within 1e-4)');
+  });
+}
