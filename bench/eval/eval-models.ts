@@ -3,7 +3,8 @@
 // normalisers: the base and the multitask model on every test utterance, each expert on its own
 // language/domain subset. Experts ship as task vectors (models/experts/<name>/delta.safetensors,
 // θ_expert − θ_base); each is applied by the merge engine's task_arithmetic with one expert and
-// λ = 1 (= θ_base + τ, the expert itself) into a temporary checkpoint folder.
+// λ = 1 (= θ_base + τ, the expert itself) into a temporary checkpoint folder. The base is also
+// scored with int8 decoder weights (--weight-type int8), on the same sets.
 // Writes bench/results/models.json and the metrics section of models/README.md (between
 // <!-- eval:begin --> and <!-- eval:end -->).
 // Run: npm run eval:models [-- --split dev] [--limit N] [--threads N] [--no-bleu]   (nice -n 10)
@@ -46,7 +47,7 @@ const WITH_BLEU = !args['no-bleu'];
 
 interface ModelSpec {
   readonly name: string;
-  readonly kind: 'base' | 'expert' | 'multitask';
+  readonly kind: 'base' | 'base-int8' | 'expert' | 'multitask';
   /** Task vector over models/base, for experts and multitask. */
   readonly delta?: string;
   /** Manifest subset: 'all', a language or a domain. */
@@ -54,7 +55,10 @@ interface ModelSpec {
 }
 
 function modelSpecs(): ModelSpec[] {
-  const specs: ModelSpec[] = [{ name: 'base', kind: 'base', set: 'all' }];
+  const specs: ModelSpec[] = [
+    { name: 'base', kind: 'base', set: 'all' },
+    { name: 'base-int8', kind: 'base-int8', set: 'all' },
+  ];
   const multitask = join(MODELS, 'multitask', 'delta.safetensors');
   if (existsSync(multitask))
     specs.push({ name: 'multitask', kind: 'multitask', delta: multitask, set: 'all' });
@@ -121,7 +125,11 @@ interface ModelResult {
 async function evaluateModel(spec: ModelSpec, scratch: string): Promise<ModelResult> {
   const dir = await materialise(spec, scratch);
   const entries = spread(await readManifest(join(MODELS, 'eval', SPLIT, `${spec.set}.jsonl`)), LIMIT);
-  const opened = await openEvalTranscriber(dir, { threads: THREADS, device: 'cpu' });
+  const opened = await openEvalTranscriber(dir, {
+    threads: THREADS,
+    device: 'cpu',
+    ...(spec.kind === 'base-int8' ? { weightType: 'int8' as const } : {}),
+  });
   try {
     const run = opened.transcribe;
     const progress = (label: string) => (done: number, total: number) => {
@@ -151,6 +159,7 @@ const pct = (x: number | null | undefined): string =>
 /** Rows: the whole set, each language, each domain; columns: base, multitask, the row's expert. */
 function readmeSection(results: readonly ModelResult[], date: string): string {
   const base = results.find((r) => r.spec.kind === 'base');
+  const int8 = results.find((r) => r.spec.kind === 'base-int8');
   const multitask = results.find((r) => r.spec.kind === 'multitask');
   const rows: [string, (r: ModelResult, t: 'transcribe' | 'translate') => GroupSummary | undefined][] = [
     ['all', (r, t) => (r.spec.set === 'all' ? r[t]?.overall : undefined)],
@@ -168,18 +177,21 @@ function readmeSection(results: readonly ModelResult[], date: string): string {
       "(one greedy pass at temperature 0 without timestamps, as openai's evaluations; language forced from the manifest), scored with Whisper's normalisers " +
       '(EnglishTextNormalizer for en, BasicTextNormalizer otherwise) and sacrebleu-compatible BLEU. ' +
       'Experts are base + their task vector (task_arithmetic, λ = 1), evaluated on their own language or domain. ' +
+      'The base model is also run with int8 decoder weights (`--weight-type int8`). ' +
       'Raw figures: `bench/results/models.json`.',
     '',
     'WER % (CER %), lower is better:',
     '',
-    '| set | base | multitask | expert |',
-    '| --- | --- | --- | --- |',
+    '| set | base | base, int8 decoder | multitask | expert |',
+    '| --- | --- | --- | --- | --- |',
   ];
   const cell = (g: GroupSummary | undefined) => (g === undefined ? '–' : `${pct(g.wer)} (${pct(g.cer)})`);
   for (const [row, get] of rows) {
     const expert = expertFor(row);
     lines.push(
-      `| ${row} | ${cell(base && get(base, 'transcribe'))} | ${cell(multitask && get(multitask, 'transcribe'))} | ${
+      `| ${row} | ${cell(base && get(base, 'transcribe'))} | ${cell(int8 && get(int8, 'transcribe'))} | ${cell(
+        multitask && get(multitask, 'transcribe'),
+      )} | ${
         expert === undefined
           ? '–'
           : `${cell(get(expert, 'transcribe') ?? expert.transcribe.overall)} (${row} expert)`
@@ -189,14 +201,14 @@ function readmeSection(results: readonly ModelResult[], date: string): string {
   if (WITH_BLEU) {
     const bleu = (g: GroupSummary | undefined) => (g?.bleu === undefined ? '–' : g.bleu.score.toFixed(1));
     lines.push('', 'BLEU, X → en translation of the non-English utterances, higher is better:', '');
-    lines.push('| set | base | multitask | expert |', '| --- | --- | --- | --- |');
+    lines.push('| set | base | base, int8 decoder | multitask | expert |', '| --- | --- | --- | --- | --- |');
     for (const [row, get] of rows) {
       if (row === 'en') continue;
       const expert = expertFor(row);
       lines.push(
         `| ${row === 'all' ? 'all (de, es, fr)' : row} | ${bleu(base && get(base, 'translate'))} | ${bleu(
-          multitask && get(multitask, 'translate'),
-        )} | ${expert === undefined ? '–' : bleu(get(expert, 'translate') ?? expert.translate?.overall)} |`,
+          int8 && get(int8, 'translate'),
+        )} | ${bleu(multitask && get(multitask, 'translate'))} | ${expert === undefined ? '–' : bleu(get(expert, 'translate') ?? expert.translate?.overall)} |`,
       );
     }
   }
@@ -249,6 +261,7 @@ async function main(): Promise<void> {
       kind: r.spec.kind,
       checkpoint:
         r.spec.delta === undefined ? 'models/base' : `models/base + ${relative(ROOT, r.spec.delta)}`,
+      weightType: r.spec.kind === 'base-int8' ? 'int8' : 'float32',
       set: `models/eval/${SPLIT}/${r.spec.set}.jsonl`,
       transcribe: compact(r.transcribe),
       ...(r.translate !== undefined ? { translate: compact(r.translate) } : {}),

@@ -18,7 +18,7 @@ import {
   type TranscribeFn,
 } from '../../eval/index.js';
 import { mergeToCheckpoint, parseMergeRecipe } from '../../merge/index.js';
-import { openWhisperModel, transcribe } from '../../whisper/index.js';
+import { openWhisperModel, transcribe, WEIGHT_TYPES, type WeightType } from '../../whisper/index.js';
 
 /** Options of `chorus eval` after parsing. */
 export interface EvalCommandOptions {
@@ -35,6 +35,7 @@ export interface EvalCommandOptions {
   readonly worst: number;
   readonly threads?: number;
   readonly device: 'cpu' | 'cuda';
+  readonly weightType?: WeightType;
 }
 
 const positiveInt = (value: string): number => {
@@ -73,11 +74,13 @@ export async function openEvalTranscriber(
     readonly fallback?: boolean;
     readonly threads?: number;
     readonly device: 'cpu' | 'cuda';
+    readonly weightType?: WeightType;
   },
 ): Promise<OpenedTranscriber> {
   const { model, tokenizer } = await openWhisperModel(modelDir, {
     device: options.device,
     ...(options.threads !== undefined ? { intraOpThreads: options.threads } : {}),
+    ...(options.weightType !== undefined ? { weightType: options.weightType } : {}),
   });
   return {
     device: model.device,
@@ -233,6 +236,11 @@ export function registerEvalCommand(program: Command): void {
     .option('--worst <n>', 'how many worst utterances to list', nonNegativeInt, 10)
     .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInt)
     .option('--device <device>', 'cpu or cuda', oneOf('cpu', 'cuda'), 'cpu')
+    .option(
+      '--weight-type <type>',
+      'weight storage: float32 (CPU default), float16 (CUDA default) or int8 (decoder in 8-bit blocks)',
+      oneOf(...WEIGHT_TYPES),
+    )
     .action(async (manifest: string, options: EvalCommandOptions) => {
       await runEvalCommand(manifest, options);
     });

@@ -79,9 +79,7 @@ function decodeAll(task: Task): Promise<Map<string, string>> {
   let decoded = decodedByTask.get(task);
   if (decoded === undefined) {
     const argv =
-      task === 'transcribe-int8'
-        ? ['transcribe', ...files(), '--weight-type', 'int8']
-        : [task, ...files()];
+      task === 'transcribe-int8' ? ['transcribe', ...files(), '--weight-type', 'int8'] : [task, ...files()];
     decoded = cli(...argv, '--threads', '2').then(byFile);
     decodedByTask.set(task, decoded);
   }

@@ -6,14 +6,21 @@ import { blockDequantize8, blockQuantize8 } from './block-quantize.js';
 import { ONNX_FLOAT, OnnxGraphBuilder, buildModel } from './onnx-graph-builder.js';
 
 const floats = (n: number) =>
-  fc.array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n });
+  fc.array(fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }), {
+    minLength: n,
+    maxLength: n,
+  });
 
 test('blockQuantize8: every weight comes back within half a step (max|block| / 254), codes in 1…255', () => {
   fc.assert(
     fc.property(
-      fc.integer({ min: 1, max: 5 }).chain((n) =>
-        fc.integer({ min: 1, max: 70 }).chain((k) => fc.tuple(fc.constant(n), fc.constant(k), floats(n * k))),
-      ),
+      fc
+        .integer({ min: 1, max: 5 })
+        .chain((n) =>
+          fc
+            .integer({ min: 1, max: 70 })
+            .chain((k) => fc.tuple(fc.constant(n), fc.constant(k), floats(n * k))),
+        ),
       ([n, k, values]) => {
         const w = Float32Array.from(values);
         const q = blockQuantize8(w, n, k, 16);
@@ -25,9 +32,13 @@ test('blockQuantize8: every weight comes back within half a step (max|block| / 2
           for (let c = 0; c < k; c++) {
             const blk = Math.floor(c / 16);
             let max = 0;
-            for (let j = blk * 16; j < Math.min(k, blk * 16 + 16); j++) max = Math.max(max, Math.abs(w[r * k + j]));
+            for (let j = blk * 16; j < Math.min(k, blk * 16 + 16); j++)
+              max = Math.max(max, Math.abs(w[r * k + j]));
             const err = Math.abs(back[r * k + c] - w[r * k + c]);
-            assert.ok(err <= (max / 254) * (1 + 1e-6) + 1e-30, `row ${r} col ${c}: error ${err}, block max ${max}`);
+            assert.ok(
+              err <= (max / 254) * (1 + 1e-6) + 1e-30,
+              `row ${r} col ${c}: error ${err}, block max ${max}`,
+            );
           }
         }
       },

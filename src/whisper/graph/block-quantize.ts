@@ -55,7 +55,15 @@ export function blockQuantize8(
       for (let i = from; i < to; i++) codes[out + i] = ZERO_POINT + Math.round(w[i] / s);
     }
   }
-  return { codes, scales, zeroPoints: new Uint8Array(n * kBlocks).fill(ZERO_POINT), n, k, blockSize, kBlocks };
+  return {
+    codes,
+    scales,
+    zeroPoints: new Uint8Array(n * kBlocks).fill(ZERO_POINT),
+    n,
+    k,
+    blockSize,
+    kBlocks,
+  };
 }
 
 /** (q − 128)·s back to float32 [n, k]: the weights the quantized graph computes with. */

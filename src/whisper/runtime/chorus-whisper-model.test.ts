@@ -6,10 +6,7 @@ import {
   relativeError,
   type ParityFixture,
 } from '../../../test/fixtures/whisper-parity/parity-fixture.js';
-import {
-  GREEDY_STEPS,
-  runParityScenario,
-} from '../../../test/fixtures/whisper-parity/parity-scenario.js';
+import { GREEDY_STEPS, runParityScenario } from '../../../test/fixtures/whisper-parity/parity-scenario.js';
 import type { WeightSource } from '../graph/weight-source.js';
 import { ChorusWhisperModel, loadWhisperModel } from './chorus-whisper-model.js';
 
@@ -182,16 +179,26 @@ function promptLogits(fx: ParityFixture, strided: Float32Array): Float32Array {
   const width = strided.length / (rows * fed);
   const out = new Float32Array(rows * fx.prompt.length * width);
   for (let r = 0; r < rows; r++)
-    out.set(strided.subarray(r * fed * width, (r * fed + fx.prompt.length) * width), r * fx.prompt.length * width);
+    out.set(
+      strided.subarray(r * fed * width, (r * fed + fx.prompt.length) * width),
+      r * fx.prompt.length * width,
+    );
   return out;
 }
 
 for (const name of PARITY_CONFIG_NAMES) {
   test(`ChorusWhisperModel with int8 decoder weights (${name}) stays close to the fp32 reference`, async () => {
     const fx = loadParityFixture(name);
-    await using model = await ChorusWhisperModel.load({ config: fx.config, weights: sourceOf(fx), weightType: 'int8' });
+    await using model = await ChorusWhisperModel.load({
+      config: fx.config,
+      weights: sourceOf(fx),
+      weightType: 'int8',
+    });
     const hidden = await model.encodeHidden(fx.expected.get('input_features')!.f32, 2);
-    assert.ok(relativeError(hidden, fx.expected.get('encoder_out')!.f32) <= FP32_TOLERANCE, 'encoder stays fp32');
+    assert.ok(
+      relativeError(hidden, fx.expected.get('encoder_out')!.f32) <= FP32_TOLERANCE,
+      'encoder stays fp32',
+    );
     const got = promptLogits(fx, (await runParityScenario(model, fx)).logitsStrided);
     const want = promptLogits(fx, fx.expected.get('logits_strided')!.f32);
     const err = relativeError(got, want);
