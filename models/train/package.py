@@ -314,14 +314,19 @@ def export_evalsets(dev_per_cell=6):
                 for r in rs:
                     f.write(json.dumps(r, ensure_ascii=False) + "\n")
         print(split, len(rows))
-    # long-form files: test utterances of one language joined with 0.5 s gaps (~30 s each)
+    # long-form files: test utterances of one language joined with 0.5 s gaps (~30 s each), the domains taken in
+    # turn (numbers, commands, medical, numbers, ...). Until session 8 they were taken in corpus order, which is
+    # domain by domain, so every file held only the numbers domain despite its "mixed" label.
     lf = os.path.join(root, "longform")
     os.makedirs(lf, exist_ok=True)
     rows = []
     for lang in LANGS:
-        cell = [i for i, m in enumerate(metas) if m["split"] == "test" and m["lang"] == lang]
+        per_domain = [[i for i, m in enumerate(metas) if m["split"] == "test" and m["lang"] == lang
+                       and m["domain"] == dom][1::3] for dom in DOMAINS]
+        turns = [i for k in range(max(map(len, per_domain))) for cell in per_domain if k < len(cell)
+                 for i in [cell[k]]]
         pcm, segs, t = [], [], 0.0
-        for i in cell[1::3]:
+        for i in turns:
             x = np.asarray(audio[offs[i]:offs[i + 1]])
             if t + len(x) / 16000 > 32.0:
                 break
