@@ -1,6 +1,7 @@
 #!/bin/sh
 # usage: reproduce.sh [REV]  -- the reproducibility check of the whole recipe: a clean checkout of REV
-# (default HEAD) in $CHORUS_REPRO_DIR (default /work/repro), recipe v2 run there from scratch into its
+# (default HEAD) in $CHORUS_REPRO_DIR (default /work/repro), the recipe of the shipped models
+# ($CHORUS_RECIPE, default run_v2.sh; run_v3.sh once its models ship) run there from scratch into its
 # own work folder (corpus included), every rebuilt model scored by `npm run eval:models` in that
 # checkout, then compared with this checkout's shipped models: chorus eval figures side by side
 # (compare_models.py) and the expert/multitask deltas tensor by tensor (compare_deltas.py).
@@ -18,8 +19,9 @@ git -C "$R/checkout" checkout -q --detach "$REV"
 rm -f "$R/checkout/models/base/model.safetensors" "$R/checkout/models/experts"/*/delta.safetensors \
   "$R/checkout/models/multitask/delta.safetensors"
 [ -e "$R/checkout/node_modules" ] || ln -s "$ROOT/node_modules" "$R/checkout/node_modules"
-date -u +"%H:%M:%S reproduce: recipe v2 starts" >> "$R/reproduce.log"
-CHORUS_TRAIN_WORK="$R/work" sh "$R/checkout/models/train/run_v2.sh" >> "$R/reproduce.log" 2>&1
+RECIPE=${CHORUS_RECIPE:-run_v2.sh}
+date -u +"%H:%M:%S reproduce: $RECIPE starts" >> "$R/reproduce.log"
+CHORUS_TRAIN_WORK="$R/work" sh "$R/checkout/models/train/$RECIPE" >> "$R/reproduce.log" 2>&1
 date -u +"%H:%M:%S reproduce: eval" >> "$R/reproduce.log"
 echo "eval sets, samples and mel fixture against REV (no output = byte-identical):" >> "$R/reproduce.log"
 git -C "$R/checkout" status --short models/eval models/samples test/fixtures >> "$R/reproduce.log"

@@ -11,27 +11,30 @@
 #  - experts and multitask fine-tune at peak lr 3e-4 (v1: 1e-4; at 3e-4 es went from -30 % to -37 %
 #    and fr from -22 % to -46 %), with the same data mix, from the base run's own CTC head.
 # Resumable like run_all.sh. Work files: $CHORUS_TRAIN_WORK (default /work/train-work).
+# run_v3.sh runs this script with its own data mix (RECIPE_MIX), run names (RECIPE_NAME) and
+# expert step budget.
 set -e
 cd "$(dirname "$0")"
 PY=/usr/bin/python3
 W=${CHORUS_TRAIN_WORK:-/work/train-work}
 BASE_STEPS=${BASE_STEPS:-3500}
 EXPERT_STEPS=${EXPERT_STEPS:-600}
-MIX="--concat 0.15 --windows 0.15"
+V=${RECIPE_NAME:-v2}
+MIX=${RECIPE_MIX:-"--concat 0.15 --windows 0.15"}
 
 # 1. corpus (as v1)
 [ -f "$W/corpus/mel.f16.npy" ] || $PY train.py corpus
 [ -f "$W/corpus/phonemes.jsonl" ] || $PY phonemes.py
 
 # 2. base, one phase, 2 processes
-[ -f "$W/runs/v2base/final.pt" ] || ./run_ddp.sh --run v2base --pool base --base-per-cell 200 $MIX --batch 16 \
+[ -f "$W/runs/${V}base/final.pt" ] || ./run_ddp.sh --run ${V}base --pool base --base-per-cell 200 $MIX --batch 16 \
   --lr 8e-4 --lr-final 3e-5 --warmup 300 --steps $BASE_STEPS --ctc-weight 1.0 --conv-lr-scale 1.0 --seed 21 \
-  --log-every 50 --eval-every 500 > $W/v2base.out 2>&1
-$PY package.py base --run v2base                 # -> models/base
+  --log-every 50 --eval-every 500 > $W/${V}base.out 2>&1
+$PY package.py base --run ${V}base               # -> models/base
 $PY package.py evalship --name base --split test
 
 # 3./4. experts and multitask (run_experts.sh / run_multitask.sh with v2's overrides)
-export RUN_PREFIX=v2- CTC_INIT=v2base FT_INIT=v2base FT_EXTRA="--lr 3e-4 --lr-final 2e-5 $MIX"
+export RUN_PREFIX=${V}- CTC_INIT=${V}base FT_INIT=${V}base FT_EXTRA="--lr 3e-4 --lr-final 2e-5 $MIX"
 ./run_experts.sh $EXPERT_STEPS
 ./run_multitask.sh $EXPERT_STEPS
 
