@@ -1,4 +1,9 @@
-import { logMelLongForm, melWindowInto, type WhisperMelCount } from '../audio/index.js';
+import {
+  logMelLongForm,
+  melWindowInto,
+  type EnergyVadOptions,
+  type WhisperMelCount,
+} from '../audio/index.js';
 import { AppError, WHISPER_HOP_LENGTH_SAMPLES, WHISPER_SAMPLE_RATE_HZ } from '../shared/index.js';
 import { detectLanguage } from './decode/detect-language.js';
 import { seededRandom } from './decode/seeded-random.js';
@@ -6,6 +11,7 @@ import type { WhisperTask, WhisperTokenizer } from './tokenizer/whisper-tokenize
 import { toLanguageCode } from './tokenizer/whisper-languages.js';
 import { decodeWithFallback } from './transcribe/decode-with-fallback.js';
 import { splitWindowSegments } from './transcribe/split-window-segments.js';
+import { planChunks, speechRegions, transcribeChunks } from './transcribe/vad-chunks.js';
 import type {
   TranscriptionResult,
   TranscriptionSegment,
@@ -56,6 +62,13 @@ export interface TranscribeOptions {
    * `pad_or_trim(mel_segment)`.
    */
   readonly windowPadding?: 'silence' | 'zeros' | undefined;
+  /**
+   * Cut the recording at pauses first (energy VAD; options, or true for its defaults): speech
+   * regions, padded by 0.2 s, merged into chunks of at most one model window, each transcribed on
+   * its own (the seek loop inside a chunk, no text carried between chunks) with the first chunk's
+   * language. Default false: openai's sequential seek loop over the whole file.
+   */
+  readonly vad?: boolean | EnergyVadOptions | undefined;
   /** Seed of the sampling PRNG (default 0: reproducible). */
   readonly seed?: number | undefined;
   /** Called after each window with seconds done and total. */
@@ -68,6 +81,8 @@ const DEFAULT_TEMPERATURES = [0, 0.2, 0.4, 0.6, 0.8, 1.0];
 // openai transcribe.py: prompts are dropped after a window decoded hotter than this.
 const PROMPT_RESET_TEMPERATURE = 0.5;
 const SECONDS_PER_FRAME = WHISPER_HOP_LENGTH_SAMPLES / WHISPER_SAMPLE_RATE_HZ;
+/** Speech kept before and after each VAD region (WhisperX pads its VAD segments likewise). */
+const VAD_PAD_SAMPLES = Math.round(0.2 * WHISPER_SAMPLE_RATE_HZ);
 
 /**
  * Transcribes (or translates to English) 16 kHz mono audio of any length with openai's
@@ -83,6 +98,27 @@ export async function transcribe(
   pcm16k: Float32Array,
   options: TranscribeOptions = {},
 ): Promise<TranscriptionResult> {
+  if (options.vad !== undefined && options.vad !== false) {
+    const vadOptions = options.vad === true ? {} : options.vad;
+    const chunks = planChunks(
+      speechRegions(pcm16k, vadOptions),
+      pcm16k.length,
+      model.config.windowSamples,
+      VAD_PAD_SAMPLES,
+    );
+    return transcribeChunks(
+      pcm16k,
+      chunks,
+      (pcm, language) =>
+        transcribe(model, tokenizer, pcm, {
+          ...options,
+          vad: false,
+          onProgress: undefined,
+          language: language ?? options.language,
+        }),
+      options.onProgress,
+    );
+  }
   const config = model.config;
   const s = tokenizer.special;
   const task = options.task ?? 'transcribe';

@@ -36,6 +36,8 @@ export interface EvalCommandOptions {
   readonly threads?: number;
   readonly device: 'cpu' | 'cuda';
   readonly weightType?: WeightType;
+  /** Cut long recordings at pauses first (TranscribeOptions.vad). */
+  readonly vad?: boolean;
 }
 
 const positiveInt = (value: string): number => {
@@ -75,6 +77,7 @@ export async function openEvalTranscriber(
     readonly threads?: number;
     readonly device: 'cpu' | 'cuda';
     readonly weightType?: WeightType;
+    readonly vad?: boolean;
   },
 ): Promise<OpenedTranscriber> {
   const { model, tokenizer } = await openWhisperModel(modelDir, {
@@ -94,6 +97,7 @@ export async function openEvalTranscriber(
         // openai's LibriSpeech evaluation decodes once at temperature 0 without timestamps
         // (notebooks/LibriSpeech.ipynb: DecodingOptions(language=…, without_timestamps=True)).
         ...(options.fallback === true ? {} : EVAL_DECODING),
+        vad: options.vad === true,
       });
       return { text: result.text, language: result.language, audioDurationSec: result.durationSec };
     },
@@ -233,6 +237,7 @@ export function registerEvalCommand(program: Command): void {
       oneOf('from-manifest', 'auto'),
       'from-manifest',
     )
+    .option('--vad', 'cut long recordings at pauses (energy VAD) into chunks of at most one window first')
     .option('--worst <n>', 'how many worst utterances to list', nonNegativeInt, 10)
     .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInt)
     .option('--device <device>', 'cpu or cuda', oneOf('cpu', 'cuda'), 'cpu')

@@ -76,7 +76,7 @@ test('chorus translate sets the task to translate', async () => {
   assert.equal((JSON.parse(j) as { task: string }).task, 'translate');
 });
 
-test('command-line flags reach the decoding options (--no-condition-on-previous-text, --prompt, --beam)', async () => {
+test('command-line flags reach the decoding options (--no-condition-on-previous-text, --prompt, --beam, --vad)', async () => {
   const parsed = async (...flags: string[]) => {
     const program = new Command('chorus').exitOverride();
     registerTranscribeCommands(program, { write: () => undefined });
@@ -88,7 +88,16 @@ test('command-line flags reach the decoding options (--no-condition-on-previous-
   assert.equal(defaults.conditionOnPreviousText, true);
   assert.equal(defaults.beamSize, undefined);
   assert.equal(defaults.initialPrompt, undefined);
-  const set = await parsed('--no-condition-on-previous-text', '--prompt', 'Room 606.', '--beam', '3');
+  assert.equal(defaults.vad, false);
+  const set = await parsed(
+    '--no-condition-on-previous-text',
+    '--prompt',
+    'Room 606.',
+    '--beam',
+    '3',
+    '--vad',
+  );
+  assert.equal(set.vad, true);
   assert.equal(set.conditionOnPreviousText, false);
   assert.equal(set.initialPrompt, 'Room 606.');
   assert.equal(set.beamSize, 3);

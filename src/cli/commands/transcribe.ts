@@ -40,6 +40,8 @@ export interface TranscribeCommandOptions {
   readonly temperature?: number;
   /** commander's negated `--no-condition-on-previous-text`: true unless given. */
   readonly conditionOnPreviousText: boolean;
+  /** Cut long recordings at pauses first (energy VAD). */
+  readonly vad?: boolean;
 }
 
 // Files longer than one 30-s window get a progress bar (shorter ones finish in one step).
@@ -90,6 +92,10 @@ function addOptions(cmd: Command, withTask: boolean): Command {
     )
     .option('--beam <n>', 'beam search width (default: greedy)', positiveInt)
     .option('--word-timestamps', 'word-level timings (verbose_json words)')
+    .option(
+      '--vad',
+      'cut the audio at pauses (energy VAD) into chunks of at most one model window, each transcribed on its own (default: the sequential seek loop)',
+    )
     .option('--prompt <text>', 'initial prompt (spelling, vocabulary, style)')
     .option(
       '--no-condition-on-previous-text',
@@ -128,6 +134,7 @@ export function transcribeOptionsOf(o: TranscribeCommandOptions): TranscribeOpti
     ...(o.prompt === undefined ? {} : { initialPrompt: o.prompt }),
     ...(o.temperature === undefined ? {} : { temperature: o.temperature }),
     conditionOnPreviousText: o.conditionOnPreviousText,
+    vad: o.vad === true,
   };
 }
 
