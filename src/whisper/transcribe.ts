@@ -81,7 +81,7 @@ const DEFAULT_TEMPERATURES = [0, 0.2, 0.4, 0.6, 0.8, 1.0];
 // openai transcribe.py: prompts are dropped after a window decoded hotter than this.
 const PROMPT_RESET_TEMPERATURE = 0.5;
 const SECONDS_PER_FRAME = WHISPER_HOP_LENGTH_SAMPLES / WHISPER_SAMPLE_RATE_HZ;
-/** Speech kept before and after each VAD region (WhisperX pads its VAD segments likewise). */
+/** Margin kept before and after each VAD region, so that word onsets and tails are not cut. */
 const VAD_PAD_SAMPLES = Math.round(0.2 * WHISPER_SAMPLE_RATE_HZ);
 
 /**

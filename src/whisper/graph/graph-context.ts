@@ -68,13 +68,15 @@ export interface WeightScope {
   readonly names: Map<string, string>;
 }
 
+/** Quantized weights already added to a scope (shared by the contexts of a graph and its subgraphs). */
+const int8WeightsByScope = new WeakMap<WeightScope, Map<string, Int8Weight>>();
+
 /** Graph builder + weight source + build options for one graph. */
 export class GraphContext {
   readonly fused: boolean;
   readonly fp16: boolean;
   readonly int8: boolean;
   readonly weightScope: WeightScope;
-  readonly #int8Weights = new Map<string, Int8Weight>();
 
   /** `weightScope` defaults to `b` itself; pass a parent's scope when `b` is a subgraph. */
   constructor(
@@ -135,7 +137,9 @@ export class GraphContext {
     make: () => Promise<Float32Array>,
     scale = 1,
   ): Promise<Int8Weight> {
-    const known = this.#int8Weights.get(name);
+    let cache = int8WeightsByScope.get(this.weightScope);
+    if (cache === undefined) int8WeightsByScope.set(this.weightScope, (cache = new Map()));
+    const known = cache.get(name);
     if (known !== undefined) return known;
     const q: BlockQuantized8 = blockQuantize8(await make(), n, k, undefined, scale);
     const wb = this.weightScope.builder;
@@ -148,7 +152,7 @@ export class GraphContext {
       blockSize: q.blockSize,
       kBlocks: q.kBlocks,
     };
-    this.#int8Weights.set(name, weight);
+    cache.set(name, weight);
     return weight;
   }
 

@@ -1,10 +1,10 @@
 /**
  * Long-form transcription cut at pauses: a voice-activity detector finds the speech regions, the
  * regions are padded and merged greedily into chunks no longer than the model's window, and each
- * chunk is transcribed on its own (its own windows, timestamps shifted back to the file). The
- * approach of WhisperX's cut-and-merge and faster-whisper's `vad_filter`: no window starts in the
- * middle of a word, which the sequential seek loop cannot promise when a model's timestamps drift,
- * and silence is never decoded (no hallucinated text in pauses).
+ * chunk is transcribed on its own (its own windows, timestamps shifted back to the file), the
+ * "cut & merge" of WhisperX (Bain et al., Interspeech 2023). No window starts in the middle of a
+ * word, which the sequential seek loop cannot promise once a model's timestamps drift, and long
+ * silences are not decoded.
  */
 import { EnergyVad, type EnergyVadOptions } from '../../audio/index.js';
 import { WHISPER_HOP_LENGTH_SAMPLES, WHISPER_SAMPLE_RATE_HZ } from '../../shared/index.js';
@@ -81,9 +81,9 @@ export function shiftSegments(
 /**
  * Transcribes `pcm16k` chunk by chunk with `run` (the sequential transcriber, given the chunk's
  * audio and the language to use) and joins the results. The first chunk's language (detected or
- * given) is used for the rest, as openai detects once per file. Chunks are independent (no text
- * is carried from one to the next, as in WhisperX's chunked pipeline: a small model prompted with
- * its own earlier output drifts into repeating it). No speech found: the whole recording goes
+ * given) is used for the rest, as openai detects once per file. Chunks are independent: no text
+ * is carried from one to the next (prompted with the text before them, the shipped small models
+ * repeated earlier sentences on the long-form sample). No speech found: the whole recording goes
  * through `run` once.
  */
 export async function transcribeChunks(
