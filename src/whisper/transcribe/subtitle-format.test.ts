@@ -1,20 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatTimestamp, toSrt, toVtt } from './subtitle-format.js';
-import type { TranscriptionSegment } from './transcription-result.js';
-
-const seg = (id: number, start: number, end: number, text: string): TranscriptionSegment => ({
-  id,
-  seek: 0,
-  start,
-  end,
-  text,
-  tokens: [],
-  temperature: 0,
-  avgLogprob: -0.1,
-  compressionRatio: 1,
-  noSpeechProb: 0,
-});
+import { segmentFixture as seg } from './segment-fixture.js';
 
 test('formatTimestamp() writes SRT and VTT times like openai format_timestamp', () => {
   const srt = { alwaysIncludeHours: true, decimalMarker: ',' };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { segmentFixture } from './segment-fixture.js';
 import type { TranscriptionResult } from './transcription-result.js';
 import { planChunks, shiftSegments, speechRegions, transcribeChunks, type SampleSpan } from './vad-chunks.js';
 
@@ -77,16 +78,7 @@ test('planChunks: padded regions merged up to the window, each region inside exa
 });
 
 const segment = (start: number, end: number, text: string) => ({
-  id: 0,
-  seek: 0,
-  start,
-  end,
-  text,
-  tokens: [],
-  temperature: 0,
-  avgLogprob: -0.1,
-  compressionRatio: 1,
-  noSpeechProb: 0,
+  ...segmentFixture(0, start, end, text),
   words: [{ word: text, start, end, probability: 1 }],
 });
 
