@@ -5,7 +5,6 @@
  * precomputed BNSH K/V, final LayerNorm (ref: /work/shared/reference/whisper.md §1.1).
  */
 import type { WhisperConfig } from '../whisper-config.js';
-import { readWeight } from './weight-source.js';
 import type { GraphContext, LinearNames } from './graph-context.js';
 
 /** Value names the body reads. K/V tensors are [B, heads, len, headDim]. */
@@ -46,15 +45,7 @@ export async function addDecoderBody(
   const ffn = config.decoderFfnDim;
   const p = 'model.decoder';
 
-  const embedName = `${p}.embed_tokens.weight`;
-  const embed: LinearNames = ctx.int8
-    ? await (async () => {
-        const int8 = await ctx.quantizedWeight(embedName, config.vocabSize, d, () =>
-          readWeight(ctx.source, embedName, config.vocabSize * d),
-        );
-        return { w: int8.codes, int8 };
-      })()
-    : { w: await ctx.tensor(embedName, [config.vocabSize, d]) };
+  const embed = await ctx.table(`${p}.embed_tokens.weight`, config.vocabSize, d);
   const posTable = await ctx.tensor(`${p}.embed_positions.weight`, [config.maxTargetPositions, d]);
   const past = b.op('Shape', [io.pastKeys[0]], { start: 2, end: 3 });
   const seqLen = b.op('Shape', [io.inputIds], { start: 1, end: 2 });

@@ -129,6 +129,16 @@ export class GraphContext {
     return this.#once(name, async () => ({ data: await readWeight(this.source, name, n), dims }));
   }
 
+  /** Loads a [rows, cols] table used as rows and as a matrix (the tied embedding): float32 as-is,
+   *  or block-quantized in its own [rows, cols] layout with int8 weights. */
+  async table(name: string, rows: number, cols: number): Promise<LinearNames> {
+    if (!this.int8) return { w: await this.tensor(name, [rows, cols]) };
+    const int8 = await this.quantizedWeight(name, rows, cols, () =>
+      readWeight(this.source, name, rows * cols),
+    );
+    return { w: int8.codes, int8 };
+  }
+
   /** Adds (once per scope) the block-quantized form of the [n, k] weight that `make` reads. */
   async quantizedWeight(
     name: string,
