@@ -16,6 +16,7 @@ import {
   writeSyntheticWhisperCheckpoint,
   type SyntheticCheckpointOptions,
 } from '../../src/checkpoint/index.js';
+import { configureSharedLinalgBackend } from '../../src/merge/linalg/index.js';
 import { writeDeltaExpert } from '../../src/merge/merge-fixtures.js';
 import {
   MergeWorkerPool,
@@ -170,7 +171,10 @@ async function child(base: string, experts: string[], method: string, threads: n
     parameters: spec.parameters,
     experts: experts.map((path, i) => ({ path, name: `e${i}` })),
   });
-  const pool = threads > 1 ? new MergeWorkerPool({ threadCount: threads }) : undefined;
+  // The same thread budget as the PyTorch reference's torch.set_num_threads(threads): one merge
+  // thread with `threads` ORT threads for its matrix products, or `threads` workers with one each.
+  if (threads <= 1) configureSharedLinalgBackend({ intraOpThreadCount: 1 });
+  const pool = threads > 1 ? new MergeWorkerPool({ threadCount: threads, linalgThreads: 1 }) : undefined;
   const t0 = performance.now();
   await using inputs = await openMergeInputs(recipe);
   let bytes = 0;
@@ -300,6 +304,9 @@ async function main(): Promise<void> {
             ? gbps / bandwidth.copyGBps
             : undefined,
         date: runStartedAt,
+        // threads of each side: chorus's merge threads × ORT threads each, PyTorch's set_num_threads
+        chorusThreads: threads,
+        pytorchThreads: threads,
         memoryCopyGBps: bandwidth.copyGBps,
         loadavg1m: loadavg()[0],
         ...(arg('row-note', '') === '' ? {} : { note: arg('row-note', '') }),

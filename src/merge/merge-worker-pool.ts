@@ -11,6 +11,16 @@ import type { TensorMergeInput } from './methods/merge-method.js';
 export interface MergeWorkerPoolOptions {
   /** Worker threads (default: available parallelism − 1, at least 1). */
   readonly threadCount?: number;
+  /**
+   * ORT intra-op threads of each worker's matrix products (SVD-based methods); default
+   * ⌊available parallelism / threadCount⌋, at least 1, so the pool's threads fit the cores.
+   */
+  readonly linalgThreads?: number;
+}
+
+/** What a merge worker is started with (its `workerData`). */
+export interface MergeWorkerData {
+  readonly linalgThreads: number;
 }
 
 interface Pending {
@@ -43,12 +53,12 @@ type QueueEntry =
  * tsx` hooks from execArgv, so a `.ts` worker starts from a tiny bootstrap that registers tsx's
  * ESM hooks (a dev dependency, present whenever sources run) and then imports the worker file.
  */
-function startWorker(): Worker {
+function startWorker(workerData: MergeWorkerData): Worker {
   const ext = extname(fileURLToPath(import.meta.url));
   const url = new URL(`./merge.worker${ext}`, import.meta.url);
-  if (ext !== '.ts') return new Worker(url);
+  if (ext !== '.ts') return new Worker(url, { workerData });
   const bootstrap = `import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /**
@@ -61,17 +71,20 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
   readonly #slots: Slot[] = [];
   readonly #idle: Slot[] = [];
   readonly #queue: QueueEntry[] = [];
+  readonly #workerData: MergeWorkerData;
   #nextJobId = 1;
   #closed = false;
 
   constructor(options: MergeWorkerPoolOptions = {}) {
     const count = Math.max(1, options.threadCount ?? availableParallelism() - 1);
+    const linalgThreads = options.linalgThreads ?? Math.floor(availableParallelism() / count);
+    this.#workerData = { linalgThreads: Math.max(1, Math.floor(linalgThreads)) };
     for (let i = 0; i < count; i++) this.#addSlot();
   }
 
   /** Starts a worker and puts it in rotation. */
   #addSlot(): void {
-    const worker = startWorker();
+    const worker = startWorker(this.#workerData);
     const slot: Slot = { worker, pending: new Map(), isPinned: false, isDead: false };
     worker.on('message', (reply: MergeReply) => {
       const p = slot.pending.get(reply.jobId);

@@ -2,9 +2,14 @@
  * Worker-thread entry of the merge pool: message dispatch only (CONVENTIONS.md §7); the logic is
  * `createMergeWorkerHandler`, tested on the main thread.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { configureSharedLinalgBackend } from './linalg/index.js';
 import type { MergeRequest } from './merge.messages.js';
 import { createMergeWorkerHandler } from './merge-worker-handler.js';
+import type { MergeWorkerData } from './merge-worker-pool.js';
+
+const data = workerData as MergeWorkerData | undefined;
+if (data !== undefined) configureSharedLinalgBackend({ intraOpThreadCount: data.linalgThreads });
 
 const handle = createMergeWorkerHandler();
 const port = parentPort;

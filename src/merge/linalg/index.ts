@@ -7,6 +7,7 @@ export { gemmTs, gemmShape, type GemmOptions } from './gemm-ts.js';
 export { buildGemmModel, type GemmElementType } from './gemm-onnx-model.js';
 export {
   LinalgBackend,
+  configureSharedLinalgBackend,
   sharedLinalgBackend,
   ORT_GEMM_MIN_MULTIPLY_ADDS,
   type LinalgBackendOptions,

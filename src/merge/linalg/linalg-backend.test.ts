@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { gemmTs } from './gemm-ts.js';
-import { LinalgBackend } from './linalg-backend.js';
+import { AppError } from '../../shared/index.js';
+import { configureSharedLinalgBackend, LinalgBackend, sharedLinalgBackend } from './linalg-backend.js';
 import { gaussianMatrix, relativeError } from './test-matrices.js';
 
 // Every product goes through ORT (threshold 0), so the ORT path is what is checked.
@@ -72,4 +73,14 @@ test('LinalgBackend rejects use after close() with RESOURCE_CLOSED, and close() 
   await backend.close();
   const a = gaussianMatrix(2, 2, 1);
   await assert.rejects(backend.gemm(a, a), { code: 'RESOURCE_CLOSED' });
+});
+
+test('the shared backend takes its options before first use and refuses them after', () => {
+  configureSharedLinalgBackend({ intraOpThreadCount: 1 });
+  const backend = sharedLinalgBackend();
+  assert.equal(sharedLinalgBackend(), backend);
+  assert.throws(
+    () => configureSharedLinalgBackend({ intraOpThreadCount: 2 }),
+    (e: unknown) => e instanceof AppError && e.code === 'INTERNAL',
+  );
 });

@@ -179,6 +179,7 @@ function gram64Ts(a: Float64Array, rows: number, cols: number, side: 'rows' | 'c
 }
 
 let sharedBackend: LinalgBackend | undefined;
+let sharedOptions: LinalgBackendOptions = {};
 
 /**
  * The process-wide backend used by the exported merge-method objects, created on first use.
@@ -188,6 +189,17 @@ let sharedBackend: LinalgBackend | undefined;
  * Methods built with `create…({ backend })` use an injected backend instead.
  */
 export function sharedLinalgBackend(): LinalgBackend {
-  sharedBackend ??= new LinalgBackend();
+  sharedBackend ??= new LinalgBackend(sharedOptions);
   return sharedBackend;
+}
+
+/**
+ * Sets the options of this thread's {@link sharedLinalgBackend} (its ORT intra-op thread count:
+ * a merge worker of a pool of N on P cores gets ⌊P/N⌋, so the pool does not oversubscribe).
+ * @throws AppError INTERNAL once the shared backend exists (its sessions are already built).
+ */
+export function configureSharedLinalgBackend(options: LinalgBackendOptions): void {
+  if (sharedBackend !== undefined)
+    throw new AppError('INTERNAL', 'Cannot configure the shared linalg backend: it is already in use');
+  sharedOptions = options;
 }
