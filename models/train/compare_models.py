@@ -19,6 +19,27 @@ def figures(path):
     return out
 
 
+def bars(path):
+    """The models issue's bars on one models.json: base WER <= 20 %, each expert >= 30 % relative
+    below the base on its own set, BLEU >= 30 for every non-English language (base or multitask)."""
+    f = figures(path)
+    lines, ok = [], True
+    base_wer = f[("base", "all")][0]
+    lines.append(f"base WER {base_wer:.2f} % (bar <= 20): {'met' if base_wer <= 20 else 'MISSED'}")
+    ok &= base_wer <= 20
+    experts = sorted({m for (m, g) in f if g == m})
+    for e in experts:
+        rel = 100 * (f[(e, e)][0] / f[("base", e)][0] - 1)
+        met = rel <= -30
+        ok &= met
+        lines.append(f"expert {e}: {f[(e, e)][0]:.2f} vs base {f[('base', e)][0]:.2f} % = {rel:+.1f} % (bar <= -30): {'met' if met else 'MISSED'}")
+    for lang in ("de", "es", "fr"):
+        best = max((f.get((m, lang), (0, None))[1] or 0) for m in ("base", "multitask"))
+        ok &= best >= 30
+        lines.append(f"BLEU {lang}->en best of base/multitask {best:.1f} (bar >= 30): {'met' if best >= 30 else 'MISSED'}")
+    return ok, lines
+
+
 def main(a_path, b_path):
     a, b = figures(a_path), figures(b_path)
     worst_wer = worst_bleu = 0.0
@@ -35,6 +56,11 @@ def main(a_path, b_path):
             line += f"   {ba:6.1f} {bb:6.1f} {bb - ba:+6.1f}"
         print(line)
     print(f"largest |WER difference| {worst_wer:.2f} points, largest |BLEU difference| {worst_bleu:.1f}")
+    for name, path in (("a", a_path), ("b", b_path)):
+        ok, lines = bars(path)
+        print(f"bars on {name}: {'all met' if ok else 'NOT all met'}")
+        for line in lines:
+            print(f"  {line}")
 
 
 if __name__ == "__main__":
