@@ -21,6 +21,15 @@ test('assertPathAllowed() accepts paths inside a root and refuses escapes, inclu
     await assert.rejects(assertPathAllowed(join(root, 'experts', 'link'), [root]), {
       code: 'PATH_NOT_ALLOWED',
     });
+    // a missing path behind a link is judged by where the link leads
+    await assert.rejects(assertPathAllowed(join(root, 'experts', 'link', 'not-yet', 'x'), [root]), {
+      code: 'PATH_NOT_ALLOWED',
+    });
+    // a name that merely starts with two dots is inside
+    await mkdir(join(root, '..hidden'));
+    await assertPathAllowed(join(root, '..hidden'), [root]);
+    await assertPathAllowed(join(root, '..missing', 'x'), [root]);
+    await assert.rejects(assertPathAllowed(join(dir, 'models-other'), [root]), { code: 'PATH_NOT_ALLOWED' });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
