@@ -8,8 +8,9 @@ import type { MergeRequest } from './merge.messages.js';
 import { createMergeWorkerHandler } from './merge-worker-handler.js';
 import type { MergeWorkerData } from './merge-worker-pool.js';
 
-const data = workerData as MergeWorkerData | undefined;
-if (data !== undefined) configureSharedLinalgBackend({ intraOpThreadCount: data.linalgThreads });
+// workerData is undefined in a worker started without it (and null on the main thread)
+const linalgThreads = (workerData as MergeWorkerData | null | undefined)?.linalgThreads;
+if (linalgThreads !== undefined) configureSharedLinalgBackend({ intraOpThreadCount: linalgThreads });
 
 const handle = createMergeWorkerHandler();
 const port = parentPort;
