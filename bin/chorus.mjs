@@ -3,6 +3,10 @@
 // otherwise the TypeScript sources through tsx (a clone with dev dependencies installed).
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { relaunchWithHugePages } from './huge-pages.mjs';
+
+// Returns only when this process is the one to run (see huge-pages.mjs).
+await relaunchWithHugePages();
 
 const compiled = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (existsSync(compiled)) {

@@ -8,6 +8,7 @@
 // Writes bench/results/models.json and the metrics section of models/README.md (between
 // <!-- eval:begin --> and <!-- eval:end -->).
 // Run: npm run eval:models [-- --split dev] [--limit N] [--threads N] [--no-bleu]   (nice -n 10)
+import { relaunchWithHugePages } from '../../bin/huge-pages.mjs';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -274,4 +275,5 @@ async function main(): Promise<void> {
   }
 }
 
+await relaunchWithHugePages(); // as `chorus` runs (bin/huge-pages.mjs)
 await main();

@@ -12,6 +12,7 @@
 // README section between <!-- merge-quality-languages:begin --> and <!-- merge-quality-languages:end -->.
 // Run: npm run bench:merge-quality [-- --methods ta,ties] [--experts a,b] [--tag T] [--dev-limit N]
 //      [--test-limit N] [--no-bleu] [--threads N]
+import { relaunchWithHugePages } from '../../bin/huge-pages.mjs';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -396,4 +397,5 @@ async function main(): Promise<void> {
   }
 }
 
+await relaunchWithHugePages(); // as `chorus` runs (bin/huge-pages.mjs)
 await main();

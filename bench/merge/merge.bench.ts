@@ -6,6 +6,7 @@
 // Every (shape, method) runs in its own child process so peak RSS is per run.
 // Run: npm run bench:merge [-- --plan "small:ta,ties;large-v3:ta" --large-layers 4 --dir DIR --append --row-note TEXT]
 //   → bench/results/merge.json
+import { hugePagesInEffect, relaunchWithHugePages } from '../../bin/huge-pages.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -235,6 +236,7 @@ async function main(): Promise<void> {
     await child(base, expertsJoined.split(','), method, Number(threads));
     return;
   }
+  await relaunchWithHugePages(); // as `chorus merge` runs (bin/huge-pages.mjs)
   // --plan "small:ta,ties;small-2l:tsv_m,lors" picks methods per shape (default: every method on small and large-v3).
   const plan = new Map<string, string[]>(
     arg('plan', 'small:ta,ties,tsv_m,boosted_tsv_m,lors;large-v3:ta,ties,tsv_m,boosted_tsv_m,lors')
@@ -307,6 +309,8 @@ async function main(): Promise<void> {
         // threads of each side: chorus's merge threads × ORT threads each, PyTorch's set_num_threads
         chorusThreads: threads,
         pytorchThreads: threads,
+        // both sides (the reference inherits the environment); CHORUS_HUGE_PAGES=0 measures without
+        hugePages: hugePagesInEffect(),
         memoryCopyGBps: bandwidth.copyGBps,
         loadavg1m: loadavg()[0],
         ...(arg('row-note', '') === '' ? {} : { note: arg('row-note', '') }),

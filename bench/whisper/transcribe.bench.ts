@@ -4,6 +4,7 @@
 // the GFLOP/s this machine reaches on a big ORT MatMul). Random weights, real tiny/base shapes;
 // both sides get precomputed log-mel features, so this measures model inference only.
 // Run: npm run bench:transcribe   (nice -n 10)   → bench/results/transcribe.json
+import { hugePagesInEffect, relaunchWithHugePages } from '../../bin/huge-pages.mjs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,6 +195,7 @@ async function interleaved(peers: readonly Peer[], batched: boolean): Promise<Ti
   return best;
 }
 
+await relaunchWithHugePages(); // as `chorus` runs (bin/huge-pages.mjs); both peers share the process
 const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-'));
 try {
   const matmul = await machineGflops();
@@ -254,6 +256,7 @@ try {
     writeBenchResult('transcribe', THREADS, {
       note: `best of ${RUNS} after a warm-up, chorus and transformers.js runs alternating; ${WINDOWS} windows × (encode + ${PROMPT.length}-token prompt + ${NEW_TOKENS} greedy tokens), windows decoded one after another ("sequential") or as one batch ("batched", both sides); transformers.js runs chorus's optimum export of the same random weights (plain ONNX ops, as optimum exports) with the same ORT threading (THREADS intra-op threads, spinning off) and, in the *Default* columns, with ORT's default spin-waiting (transformers.js out of the box); machine shared with other jobs, run at nice 10: CPU-time ratios are the less disturbed ones. Goal: chorusOverTransformersJsWall ≤ 0.5 (same float32 weights). chorusInt8* columns: chorus with --weight-type int8 (decoder matrices and tied embedding in 8-bit blocks, MatMulNBits accuracy level 4; encoder float32), the same run alternating with the others.`,
       matmulGflops: matmul,
+      hugePages: hugePagesInEffect(),
       rows,
     }),
   );
