@@ -82,9 +82,13 @@ const FORWARDED_SIGNALS = ['SIGTERM', 'SIGHUP'];
  * {@link hugePageRelaunchEnv} says it pays, waits for the relaunched process and exits as it did:
  * when it returns, the caller runs in-process (no relaunch needed, or spawning failed). SIGTERM
  * and SIGHUP are passed on; SIGINT from a terminal reaches both processes (same process group),
- * so this one only waits for the child to handle it.
+ * so this one only waits for the child to handle it. Under a debugger (--inspect in the flags or
+ * NODE_OPTIONS) nothing is relaunched.
  */
 export async function relaunchWithHugePages() {
+  // A debugger attaches to the process it started; a second one could not even open its port.
+  const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
+  if (/--inspect|--debug-port/.test(flags)) return;
   let env;
   try {
     env = hugePageRelaunchEnv(process.env, currentHost());

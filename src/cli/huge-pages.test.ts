@@ -54,12 +54,19 @@ test('huge pages are in effect with THP always, or madvise plus the tunable', ()
 });
 
 /** Runs an inline module that relaunches, then prints its tunables and ends as `ending` says. */
-function runRelaunching(ending: string, env: NodeJS.ProcessEnv): ReturnType<typeof spawnSync> {
+function runRelaunching(
+  ending: string,
+  env: NodeJS.ProcessEnv,
+  nodeFlags: readonly string[] = [],
+): ReturnType<typeof spawnSync> {
   const code = `import { relaunchWithHugePages } from ${JSON.stringify(launcher)};
 await relaunchWithHugePages();
 process.stdout.write(String(process.pid) + ' ' + (process.env.GLIBC_TUNABLES ?? '') + '\\n');
 ${ending}`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env });
+  return spawnSync(process.execPath, [...nodeFlags, '--input-type=module', '-e', code], {
+    encoding: 'utf8',
+    env,
+  });
 }
 
 test('the relaunched process gets the tunable and its exit code and signal reach the caller', () => {
@@ -81,4 +88,7 @@ test('the relaunched process gets the tunable and its exit code and signal reach
 
   const off = runRelaunching('', { ...env, CHORUS_HUGE_PAGES: '0' });
   assert.equal(String(off.stdout).trim().split(' ')[0], String(off.pid));
+  // under a debugger the code runs in the process the debugger attached to
+  const debugged = runRelaunching('', env, ['--inspect=127.0.0.1:0']);
+  assert.equal(String(debugged.stdout).trim().split(' ')[0], String(debugged.pid), String(debugged.stderr));
 });
