@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { kthLargestAbs, kthLargestAbsBracketed, kthLargestAbsRadix } from './kth-largest-abs.js';
 import { mixSeed, SeededRandom } from './seeded-random.js';
+import { wasmBracketCount } from './wasm/task-arithmetic-wasm.js';
 
 /** A deterministic stream of uniforms in [0, 1) (a 32-bit LCG). */
 function uniformStream(seed: number): () => number {
@@ -64,6 +65,52 @@ test('the bracketed selection finds typical k-th values from its sample, and a m
   const want = Float32Array.from(trap, Math.abs).sort().reverse()[k - 1];
   assert.equal(kthLargestAbsBracketed(trap, k), undefined);
   assert.equal(kthLargestAbs(trap, k), want);
+});
+
+/**
+ * n values drawn from a seed: ties (exact zeros, signed zeros, a few repeated magnitudes, ±∞, the
+ * smallest subnormal) among arbitrary magnitudes over many binades.
+ */
+function tiedValues(n: number, seed: number): Float32Array {
+  const special = [0, -0, 0.25, -0.25, 1, -1, 3, Infinity, -Infinity, 1e-45];
+  const rand = uniformStream(seed);
+  return Float32Array.from({ length: n }, () => {
+    const r = rand();
+    if (r < 0.3) return special[Math.floor(rand() * special.length)];
+    return (rand() - 0.5) * 2 ** Math.floor(rand() * 40 - 20);
+  });
+}
+
+test('wasmBracketCount() counts and collects, in order, what a scalar loop does (across blocks, any tail)', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 20_000 }), // crosses the kernel's 8192-element blocks
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      fc.constantFrom(0, 7, 100, 100_000),
+      (n, seed, i, j, cap) => {
+        const x = tiedValues(n, seed);
+        // ends taken from the values (ties at both ends), or the wide and the empty bracket
+        const a = n > 0 ? Math.abs(x[i % n]) : 0;
+        const b = n > 0 ? Math.abs(x[j % n]) : Infinity;
+        const [lo, hi] = i % 11 === 0 ? [0, Infinity] : a <= b ? [a, b] : [b, a];
+        let above = 0;
+        const inside: number[] = [];
+        for (const v of x) {
+          const m = Math.abs(v);
+          if (m > hi) above++;
+          else if (m >= lo) inside.push(m);
+        }
+        const got = wasmBracketCount(x, lo, hi, cap);
+        assert.equal(got.above, above);
+        assert.equal(got.inside, inside.length);
+        if (inside.length > cap) assert.equal(got.values, null);
+        else assert.deepEqual(Array.from(got.values ?? []), inside);
+      },
+    ),
+    { numRuns: 150 },
+  );
 });
 
 test('kthLargestAbs() handles many ties and rejects k out of range', () => {

@@ -25,7 +25,7 @@ interface Kernels {
     divide: number,
     trim: number,
   ): number;
-  bracketCount(x: number, n: number, lo: number, hi: number, counts: number, buf: number, cap: number): void;
+  bracketCount(x: number, n: number, counts: number, buf: number, cap: number, groups: number): void;
   consensus(
     out: number,
     base: number,
@@ -43,8 +43,10 @@ interface Kernels {
 const BLOCK = 4096;
 const F32_BYTES = BLOCK * 4;
 const PAGE = 65536;
-/** Byte offset of the (w_t, thr_t) f32 parameter table: the start of the module memory. */
-const PARAMS_AT = 0;
+/** Bytes [0, RESERVED) hold the module's own constant tables (its data segment). */
+const RESERVED = 512;
+/** Byte offset of the (w_t, thr_t) f32 parameter table. */
+const PARAMS_AT = RESERVED;
 
 let kernels: Kernels | undefined;
 
@@ -69,7 +71,7 @@ interface Layout {
 function layout(weights: Float64Array, thresholds: Float64Array): Layout {
   const k = instance();
   const tasks = weights.length;
-  const base = Math.ceil((tasks * 8) / F32_BYTES) * F32_BYTES || F32_BYTES;
+  const base = Math.ceil((PARAMS_AT + tasks * 8) / F32_BYTES) * F32_BYTES;
   const out = base + F32_BYTES;
   const d0 = out + F32_BYTES;
   const need = d0 + Math.max(1, tasks) * F32_BYTES;
@@ -202,10 +204,19 @@ export function wasmConsensusInto(
   );
 }
 
-/** Scratch of {@link wasmBracketCount}: the two counters, then one input block, then the buffer. */
-const COUNTS_AT = 0;
+/**
+ * Scratch of {@link wasmBracketCount}: the two counters and the bracket, the kernel's list of
+ * groups (one i32 per 16 elements of a block), then one input block, then the buffer.
+ */
+const COUNTS_AT = RESERVED;
+const GROUPS_AT = COUNTS_AT + 16;
+/**
+ * Elements per block of {@link wasmBracketCount}: 32 KiB, which stay in L1 between the copy, the
+ * counting loop and the compaction that reads the groups with entries inside again.
+ */
+const BRACKET_BLOCK = 8192;
 const BRACKET_BLOCK_AT = F32_BYTES;
-const BRACKET_BUF_AT = 2 * F32_BYTES;
+const BRACKET_BUF_AT = F32_BYTES + BRACKET_BLOCK * 4;
 
 /** What {@link wasmBracketCount} found. */
 export interface BracketCount {
@@ -223,20 +234,23 @@ export interface BracketCount {
  */
 export function wasmBracketCount(x: Float32Array, lo: number, hi: number, cap: number): BracketCount {
   const k = instance();
-  const need = BRACKET_BUF_AT + cap * 4;
+  const need = BRACKET_BUF_AT + (cap + 4) * 4; // the kernel may store up to 4 lanes past cap
   const have = k.memory.buffer.byteLength;
   if (need > have) k.memory.grow(Math.ceil((need - have) / PAGE));
   const mem = k.memory.buffer;
   const counts = new Int32Array(mem, COUNTS_AT, 2);
   counts[0] = 0;
   counts[1] = 0;
-  const block = new Float32Array(mem, BRACKET_BLOCK_AT, BLOCK);
-  for (let s = 0; s < x.length; s += BLOCK) {
-    const len = Math.min(BLOCK, x.length - s);
-    block.set(len === BLOCK ? x.subarray(s, s + BLOCK) : x.subarray(s, s + len));
+  const bracket = new Float32Array(mem, COUNTS_AT + 8, 2);
+  bracket[0] = lo;
+  bracket[1] = hi;
+  const block = new Float32Array(mem, BRACKET_BLOCK_AT, BRACKET_BLOCK);
+  for (let s = 0; s < x.length; s += BRACKET_BLOCK) {
+    const len = Math.min(BRACKET_BLOCK, x.length - s);
+    block.set(x.subarray(s, s + len));
     // the tail's padding lanes hold NaN, which no comparison counts
-    if (len < BLOCK) block.fill(Number.NaN, len, (len + 3) & ~3);
-    k.bracketCount(BRACKET_BLOCK_AT, (len + 3) & ~3, lo, hi, COUNTS_AT, BRACKET_BUF_AT, cap);
+    if (len < BRACKET_BLOCK) block.fill(Number.NaN, len, (len + 15) & ~15);
+    k.bracketCount(BRACKET_BLOCK_AT, (len + 15) & ~15, COUNTS_AT, BRACKET_BUF_AT, cap, GROUPS_AT);
   }
   const inside = counts[1];
   return {
