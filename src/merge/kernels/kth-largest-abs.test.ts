@@ -113,6 +113,31 @@ test('wasmBracketCount() counts and collects, in order, what a scalar loop does 
   );
 });
 
+test('the bracketed selection, when its sample does not mislead it, equals the radix select', () => {
+  let bracketed = 0;
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 20_000 }),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (n, seed, q) => {
+        const x = tiedValues(n, seed);
+        const k = Math.min(n, 1 + Math.floor(q * n));
+        const want = kthLargestAbsRadix(x, k);
+        const got = kthLargestAbsBracketed(x, k);
+        if (got !== undefined) {
+          bracketed++;
+          assert.equal(got, want);
+        }
+        assert.equal(kthLargestAbs(x, k), want);
+      },
+    ),
+    { numRuns: 200 },
+  );
+  // the property is not vacuous: most samples bracket the answer
+  assert.ok(bracketed > 100, `${bracketed} of 200 bracketed`);
+});
+
 test('kthLargestAbs() handles many ties and rejects k out of range', () => {
   assert.equal(kthLargestAbs(new Float32Array(1000), 10), 0);
   assert.throws(() => kthLargestAbs(Float32Array.of(1), 2), RangeError);
