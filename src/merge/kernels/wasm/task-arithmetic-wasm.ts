@@ -7,7 +7,7 @@ import { wasmBase64 } from './task-arithmetic.wasm.js';
  * back. Results are bit-identical to the scalar per-element loop with every operation rounded to
  * float32 (same operations in the same order). One instance per thread (module state),
  * synchronous: a merge worker calls it between its own awaits. The padded tail of a short block
- * (up to 7 elements past its end) is computed on stale scratch and never copied out; a NaN there
+ * (up to 15 elements past its end) is computed on stale scratch and never copied out; a NaN there
  * can only cost a rescan.
  */
 interface Kernels {
@@ -154,7 +154,7 @@ function forEachBlock(
   for (let s = 0; s < out.length; s += l.block) {
     const len = Math.min(l.block, out.length - s);
     copyIn(l, base, deltas, s, len);
-    const bad = kernel((len + 7) & ~7);
+    const bad = kernel((len + 15) & ~15);
     copyOut(l, outBlock, out, s, len);
     if (bad !== 0 && firstBad < 0) firstBad = firstNonFiniteIn(out, s, len);
   }
