@@ -6,9 +6,10 @@
 // 256 MB takes ~0.9 s against ~11 ms to write it again (bench/results/huge-pages.json). With
 // the glibc tunable `glibc.malloc.hugetlb=1` (glibc ≥ 2.35) malloc marks its mappings
 // MADV_HUGEPAGE, so on a kernel whose THP mode is `madvise` they fault in 2 MiB at a time. Tunables
-// are read once at process start, so the `chorus` command relaunches itself with the tunable set
-// when it would take effect and is not set yet. CHORUS_HUGE_PAGES=0 turns this off; setting
-// GLIBC_TUNABLES yourself (e.g. in a container's environment) avoids the relaunch.
+// are read once at process start, so `chorus` (its commands that move large tensors, see
+// bin/chorus.mjs) relaunches itself with the tunable set when it would take effect and is not set
+// yet. CHORUS_HUGE_PAGES=0 turns this off; setting GLIBC_TUNABLES yourself (e.g. in a container's
+// environment) avoids the relaunch.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
