@@ -197,6 +197,13 @@ test('parseWhisperConfig() takes generation_config.json fields', () => {
   const bare = parseWhisperConfig(tiny);
   assert.equal(bare.langToId, undefined);
   assert.equal('noTimestampsTokenId' in bare, false);
+  // transformers' name for openai's condition_on_previous_text: present only when declared
+  assert.equal(parseWhisperConfig(tiny, { condition_on_prev_tokens: false }).conditionOnPreviousText, false);
+  assert.equal(parseWhisperConfig(tiny, { condition_on_prev_tokens: true }).conditionOnPreviousText, true);
+  assert.equal('conditionOnPreviousText' in bare, false);
+  assert.throws(() => parseWhisperConfig(tiny, { condition_on_prev_tokens: 'no' }), {
+    code: 'CHECKPOINT_INVALID',
+  });
 });
 
 test("parseWhisperConfig() defaults alignment heads to every head of the decoder's second half", () => {

@@ -54,6 +54,7 @@ const GenerationSchema = z.looseObject({
   task_to_id: z.record(z.string(), tokenId).optional(),
   no_timestamps_token_id: tokenId.optional(),
   max_initial_timestamp_index: z.number().int().nonnegative().optional(),
+  condition_on_prev_tokens: z.boolean().optional(),
 });
 
 const PreprocessorSchema = z.looseObject({
@@ -219,6 +220,9 @@ export function parseWhisperConfig(
     ...(g.no_timestamps_token_id !== undefined ? { noTimestampsTokenId: g.no_timestamps_token_id } : {}),
     ...(g.max_initial_timestamp_index !== undefined
       ? { maxInitialTimestampIndex: g.max_initial_timestamp_index }
+      : {}),
+    ...(g.condition_on_prev_tokens !== undefined
+      ? { conditionOnPreviousText: g.condition_on_prev_tokens }
       : {}),
   };
 }

@@ -155,3 +155,32 @@ test('transcribe() pads the last window with the log-mel of silence, or with 0.0
   const silence = tails.silence;
   assert.ok(silence.every((v) => v === silence[0]) && silence[0] < 0, `silence floor ${silence[0]}`);
 });
+
+test("transcribe() conditions on previous text as the model's generation_config says, unless told", async () => {
+  const prompted = async (modelDefault: boolean | undefined, option: boolean | undefined) => {
+    const histories: number[][] = [];
+    const base = scriptedLm(tok, { 0: [TB, ...w(' One'), TB + 100], 1: [TB, ...w(' Two'), TB + 100] });
+    const model = fakeWhisperModel(
+      (out, h, id) => {
+        histories.push([...h]);
+        base(out, h, id);
+      },
+      { maxSourcePositions: 500, windowIdOf: (_m, call) => call },
+    );
+    const withDefault =
+      modelDefault === undefined
+        ? model
+        : { ...model, config: { ...model.config, conditionOnPreviousText: modelDefault } };
+    const r = await transcribe(withDefault, tok, noise(12), {
+      language: 'en',
+      ...(option === undefined ? {} : { conditionOnPreviousText: option }),
+    });
+    assert.equal(r.text, 'One Two');
+    return histories.some((h) => h.includes(s.startOfPrev));
+  };
+  assert.equal(await prompted(undefined, undefined), true); // openai's default
+  assert.equal(await prompted(false, undefined), false); // the model's generation_config
+  assert.equal(await prompted(true, undefined), true);
+  assert.equal(await prompted(false, true), true); // an explicit option wins
+  assert.equal(await prompted(true, false), false);
+});

@@ -34,7 +34,10 @@ export interface TranscribeOptions {
   readonly logprobThreshold?: number | null | undefined;
   /** Default 0.6; null = off. */
   readonly noSpeechThreshold?: number | null | undefined;
-  /** Feed the previous windows' text as the prompt (default true). */
+  /**
+   * Feed the previous windows' text as the prompt. Default: the model's generation_config
+   * `condition_on_prev_tokens` when it has one, else true (openai's default).
+   */
   readonly conditionOnPreviousText?: boolean | undefined;
   /** Text that conditions the first window (vocabulary, style). */
   readonly initialPrompt?: string | undefined;
@@ -122,6 +125,7 @@ export async function transcribe(
   const config = model.config;
   const s = tokenizer.special;
   const task = options.task ?? 'transcribe';
+  const conditionOnPreviousText = options.conditionOnPreviousText ?? config.conditionOnPreviousText ?? true;
   const windowFrames = config.windowFrames;
   const inputStride = windowFrames / config.maxSourcePositions;
   const contentFrames = Math.floor(pcm16k.length / WHISPER_HOP_LENGTH_SAMPLES);
@@ -270,7 +274,7 @@ export async function transcribe(
         });
         allTokens.push(...tokens);
       }
-      if (options.conditionOnPreviousText === false || result.temperature > PROMPT_RESET_TEMPERATURE) {
+      if (!conditionOnPreviousText || result.temperature > PROMPT_RESET_TEMPERATURE) {
         promptResetSince = allTokens.length;
       }
       seek = Math.max(nextSeek, seek + 1); // never stall, even on a degenerate backend

@@ -52,4 +52,10 @@ export interface WhisperConfig {
   readonly noTimestampsTokenId?: number;
   /** generation_config `max_initial_timestamp_index`, when present (openai default 50 = 1.0 s). */
   readonly maxInitialTimestampIndex?: number;
+  /**
+   * generation_config `condition_on_prev_tokens` (transformers' name for openai's
+   * `condition_on_previous_text`), when present: the model maker's default for long-form decoding.
+   * A model trained without previous-text prompts decodes long audio better without them.
+   */
+  readonly conditionOnPreviousText?: boolean;
 }

@@ -172,9 +172,29 @@ test(
   },
 );
 
+// The long-form sample through openai's sequential seek loop (no --vad), with the model's own
+// decoding defaults: its generation_config declares condition_on_prev_tokens false (it never saw
+// previous-text prompts in training), and without them the loop keeps every sentence (21 % WER in
+// session 10; with them 65 %: sentences lost once the small model's timestamps drift). A bar with
+// margin, not yet the sample bar (the todo below).
+const MAX_SEEK_LOOP_WER = 0.3;
+test(
+  "chorus transcribe decodes the long-form sample through the seek loop within 30 % WER, with the model's defaults",
+  { skip: accuracySkip() },
+  async () => {
+    const out = await decodeAll('transcribe');
+    assert.ok(longForm().length >= 1, 'a long-form sample');
+    for (const s of longForm()) {
+      const got = out.get(join(SAMPLES, s.audio)) ?? '';
+      const e = wer(s.text, got, s.language);
+      assert.ok(e <= MAX_SEEK_LOOP_WER, `${s.audio}: WER ${e}: ${got}`);
+    }
+  },
+);
+
 // Not met by the shipped model yet (models/README.md, status): the French sample's translation
-// (wrong noun, second sentence dropped) and the long-form sample through openai's sequential seek
-// loop (without --vad: windows start mid-word once the small model's timestamps drift). The test
+// (wrong noun, second sentence dropped) and the long-form sample through the seek loop exactly
+// (without --vad: numbers and a few commands come out wrong once windows start mid-sentence). The test
 // runs and lists every miss, as a todo, so it reports without failing CI; drop the todo once the
 // misses are gone.
 test(

@@ -85,7 +85,9 @@ test('command-line flags reach the decoding options (--no-condition-on-previous-
     return transcribeOptionsOf(cmd.opts<TranscribeCommandOptions>());
   };
   const defaults = await parsed();
-  assert.equal(defaults.conditionOnPreviousText, true);
+  // neither form given: transcribe() takes the model's default
+  assert.equal(defaults.conditionOnPreviousText, undefined);
+  assert.equal((await parsed('--condition-on-previous-text')).conditionOnPreviousText, true);
   assert.equal(defaults.beamSize, undefined);
   assert.equal(defaults.initialPrompt, undefined);
   assert.equal(defaults.vad, false);

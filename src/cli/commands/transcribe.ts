@@ -38,8 +38,11 @@ export interface TranscribeCommandOptions {
   readonly weightType?: WeightType;
   readonly prompt?: string;
   readonly temperature?: number;
-  /** commander's negated `--no-condition-on-previous-text`: true unless given. */
-  readonly conditionOnPreviousText: boolean;
+  /**
+   * `--condition-on-previous-text` / `--no-condition-on-previous-text`; undefined (neither given):
+   * the model's default (generation_config `condition_on_prev_tokens`, else true).
+   */
+  readonly conditionOnPreviousText?: boolean;
   /** Cut long recordings at pauses first (energy VAD). */
   readonly vad?: boolean;
 }
@@ -97,6 +100,12 @@ function addOptions(cmd: Command, withTask: boolean): Command {
       'cut the audio at pauses (energy VAD) into chunks of at most one model window, each transcribed on its own (default: the sequential seek loop)',
     )
     .option('--prompt <text>', 'initial prompt (spelling, vocabulary, style)')
+    // both forms, so that giving neither leaves the model's own default (commander sets no default
+    // when the positive form is declared first)
+    .option(
+      '--condition-on-previous-text',
+      "long files: prompt each window with the previous windows' text (default: the model's generation_config condition_on_prev_tokens, else on)",
+    )
     .option(
       '--no-condition-on-previous-text',
       "long files: decode each window without the previous windows' text as its prompt",
@@ -133,7 +142,9 @@ export function transcribeOptionsOf(o: TranscribeCommandOptions): TranscribeOpti
     wordTimestamps: o.wordTimestamps === true,
     ...(o.prompt === undefined ? {} : { initialPrompt: o.prompt }),
     ...(o.temperature === undefined ? {} : { temperature: o.temperature }),
-    conditionOnPreviousText: o.conditionOnPreviousText,
+    ...(o.conditionOnPreviousText === undefined
+      ? {}
+      : { conditionOnPreviousText: o.conditionOnPreviousText }),
     vad: o.vad === true,
   };
 }
