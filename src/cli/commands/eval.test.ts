@@ -214,3 +214,20 @@ test('runEvalCommand() with --expert evaluates base + task vector (λ = 1) from 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('chorus eval takes --condition-on-previous-text / --no-… and leaves the model default when neither is given', async () => {
+  const parsed = async (...flags: string[]): Promise<unknown> => {
+    const program = new Command('chorus').exitOverride();
+    registerEvalCommand(program);
+    const cmd = program.commands.find((c) => c.name() === 'eval')!;
+    let seen: unknown = 'not run';
+    cmd.action((_manifest: string, o: { conditionOnPreviousText?: boolean }) => {
+      seen = o.conditionOnPreviousText;
+    });
+    await program.parseAsync(['eval', 'set.jsonl', '--model', 'm', '--fallback', ...flags], { from: 'user' });
+    return seen;
+  };
+  assert.equal(await parsed(), undefined);
+  assert.equal(await parsed('--condition-on-previous-text'), true);
+  assert.equal(await parsed('--no-condition-on-previous-text'), false);
+});

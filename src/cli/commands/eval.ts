@@ -38,6 +38,8 @@ export interface EvalCommandOptions {
   readonly weightType?: WeightType;
   /** Cut long recordings at pauses first (TranscribeOptions.vad). */
   readonly vad?: boolean;
+  /** With --fallback: prompt windows with the previous text (undefined: the model's default). */
+  readonly conditionOnPreviousText?: boolean;
 }
 
 const positiveInt = (value: string): number => {
@@ -78,6 +80,7 @@ export async function openEvalTranscriber(
     readonly device: 'cpu' | 'cuda';
     readonly weightType?: WeightType;
     readonly vad?: boolean;
+    readonly conditionOnPreviousText?: boolean;
   },
 ): Promise<OpenedTranscriber> {
   const { model, tokenizer } = await openWhisperModel(modelDir, {
@@ -98,6 +101,9 @@ export async function openEvalTranscriber(
         // (notebooks/LibriSpeech.ipynb: DecodingOptions(language=…, without_timestamps=True)).
         ...(options.fallback === true ? {} : EVAL_DECODING),
         vad: options.vad === true,
+        ...(options.conditionOnPreviousText === undefined
+          ? {}
+          : { conditionOnPreviousText: options.conditionOnPreviousText }),
       });
       return { text: result.text, language: result.language, audioDurationSec: result.durationSec };
     },
@@ -190,6 +196,8 @@ export async function runEvalCommand(
           options.fallback === true
             ? 'openai transcribe defaults (temperature fallback, timestamps)'
             : 'temperature 0, without timestamps',
+        vad: options.vad === true,
+        conditionOnPreviousText: options.conditionOnPreviousText ?? "the model's default",
         limit: options.limit ?? null,
       },
       machine: {
@@ -238,6 +246,12 @@ export function registerEvalCommand(program: Command): void {
       'from-manifest',
     )
     .option('--vad', 'cut long recordings at pauses (energy VAD) into chunks of at most one window first')
+    // both forms: giving neither keeps the model's default (generation_config condition_on_prev_tokens)
+    .option(
+      '--condition-on-previous-text',
+      "with --fallback on long recordings: prompt each window with the previous windows' text",
+    )
+    .option('--no-condition-on-previous-text', 'with --fallback: no previous-text prompts')
     .option('--worst <n>', 'how many worst utterances to list', nonNegativeInt, 10)
     .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInt)
     .option('--device <device>', 'cpu or cuda', oneOf('cpu', 'cuda'), 'cpu')
