@@ -38,7 +38,7 @@ export interface EvalCommandOptions {
   readonly weightType?: WeightType;
   /** Cut long recordings at pauses first (TranscribeOptions.vad). */
   readonly vad?: boolean;
-  /** With --fallback: prompt windows with the previous text (undefined: the model's default). */
+  /** Recordings longer than a window: prompt each with the previous text (undefined: the model's default). */
   readonly conditionOnPreviousText?: boolean;
 }
 
@@ -249,9 +249,9 @@ export function registerEvalCommand(program: Command): void {
     // both forms: giving neither keeps the model's default (generation_config condition_on_prev_tokens)
     .option(
       '--condition-on-previous-text',
-      "with --fallback on long recordings: prompt each window with the previous windows' text",
+      "recordings longer than a window: prompt each window with the previous windows' text",
     )
-    .option('--no-condition-on-previous-text', 'with --fallback: no previous-text prompts')
+    .option('--no-condition-on-previous-text', 'recordings longer than a window: no previous-text prompts')
     .option('--worst <n>', 'how many worst utterances to list', nonNegativeInt, 10)
     .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInt)
     .option('--device <device>', 'cpu or cuda', oneOf('cpu', 'cuda'), 'cpu')
