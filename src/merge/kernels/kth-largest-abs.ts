@@ -63,19 +63,39 @@ export function kthLargestAbsBracketed(values: Float32Array, k: number): number 
  * comparison).
  */
 function kthLargestInBracket(a: Float32Array, k: number, lo: number, hi: number): number {
-  const bits = new Uint32Array(a.buffer, a.byteOffset, a.length);
   floatOfBits[0] = lo;
   const loBits = bitsOfOne[0];
   floatOfBits[0] = hi;
-  const span = bitsOfOne[0] - loBits; // < 2^31: both are non-negative floats
-  // the offsets' bits below the first histogram's 15
+  return radixSelect(a, k, loBits, bitsOfOne[0] - loBits);
+}
+
+/**
+ * The radix select: for non-negative floats the float32 bit pattern orders like the value, so
+ * |x|'s pattern (the sign bit cleared) does for any x. Pass 1 counts the high 15 bits and finds
+ * the bucket holding the k-th largest; pass 2 counts the low 16 bits inside that bucket. Reads the
+ * input twice, writes nothing and allocates no copy (the two histograms, 384 KiB, are reused).
+ */
+export function kthLargestAbsRadix(values: Float32Array, k: number): number {
+  const n = values.length;
+  if (k < 1 || k > n) throw new RangeError(`kthLargestAbs: k=${k} outside [1, ${n}]`);
+  return radixSelect(values, k, 0, 0x7fffffff);
+}
+
+/**
+ * The two-level radix select behind both: keys are |x|'s bit pattern minus `loBits`, all in
+ * [0, span] (span < 2^31); the first histogram takes the keys' top 15 significant bits, the second
+ * the rest within the bucket holding the k-th largest.
+ */
+function radixSelect(a: Float32Array, k: number, loBits: number, span: number): number {
+  const bits = new Uint32Array(a.buffer, a.byteOffset, a.length);
   const lowWidth = Math.max(0, 32 - Math.clz32(span) - 15);
   const high = (highCounts ??= new Uint32Array(HIGH_BINS));
   const low = (lowCounts ??= new Uint32Array(LOW_BINS));
   let bucket = span >>> lowWidth;
   high.fill(0, 0, bucket + 1);
-  for (let i = 0; i < a.length; i++) high[(bits[i] - loBits) >>> lowWidth]++;
-  let rank = k;
+  const n = a.length;
+  for (let i = 0; i < n; i++) high[(((bits[i] & 0x7fffffff) - loBits) | 0) >>> lowWidth]++;
+  let rank = k; // rank of the wanted value among those in buckets ≤ the current one, from the top
   while (high[bucket] < rank) rank -= high[bucket--];
   if (lowWidth === 0) {
     bitsOfOne[0] = loBits + bucket;
@@ -83,41 +103,13 @@ function kthLargestInBracket(a: Float32Array, k: number, lo: number, hi: number)
   }
   const lowMask = (1 << lowWidth) - 1;
   low.fill(0, 0, lowMask + 1);
-  for (let i = 0; i < a.length; i++) {
-    const offset = bits[i] - loBits;
-    if (offset >>> lowWidth === bucket) low[offset & lowMask]++;
+  for (let i = 0; i < n; i++) {
+    const key = ((bits[i] & 0x7fffffff) - loBits) | 0;
+    if (key >>> lowWidth === bucket) low[key & lowMask]++;
   }
   let lowBits = lowMask;
   while (low[lowBits] < rank) rank -= low[lowBits--];
   bitsOfOne[0] = loBits + ((bucket << lowWidth) | lowBits);
-  return floatOfBits[0];
-}
-
-/**
- * The radix select: for non-negative floats the float32 bit pattern with the sign bit cleared
- * orders like the value. Pass 1 counts the high 15 bits and finds the bucket holding the k-th
- * largest; pass 2 counts the low 16 bits inside that bucket. Reads the input twice, writes nothing
- * and allocates no copy (the two histograms, 384 KiB, are reused).
- */
-export function kthLargestAbsRadix(values: Float32Array, k: number): number {
-  const n = values.length;
-  if (k < 1 || k > n) throw new RangeError(`kthLargestAbs: k=${k} outside [1, ${n}]`);
-  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
-  const high = (highCounts ??= new Uint32Array(HIGH_BINS));
-  const low = (lowCounts ??= new Uint32Array(LOW_BINS));
-  high.fill(0);
-  for (let i = 0; i < n; i++) high[(bits[i] >>> 16) & 0x7fff]++;
-  let rank = k; // rank of the wanted value among those in buckets ≤ the current one, from the top
-  let bucket = HIGH_BINS - 1;
-  while (high[bucket] < rank) rank -= high[bucket--];
-  low.fill(0);
-  for (let i = 0; i < n; i++) {
-    const b = bits[i];
-    if (((b >>> 16) & 0x7fff) === bucket) low[b & 0xffff]++;
-  }
-  let lowBits = LOW_BINS - 1;
-  while (low[lowBits] < rank) rank -= low[lowBits--];
-  bitsOfOne[0] = ((bucket << 16) | lowBits) >>> 0;
   return floatOfBits[0];
 }
 
