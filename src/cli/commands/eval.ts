@@ -19,6 +19,7 @@ import {
 } from '../../eval/index.js';
 import { mergeToCheckpoint, parseMergeRecipe } from '../../merge/index.js';
 import { openWhisperModel, transcribe, WEIGHT_TYPES, type WeightType } from '../../whisper/index.js';
+import { addConditionOnPreviousTextOptions } from './condition-option.js';
 
 /** Options of `chorus eval` after parsing. */
 export interface EvalCommandOptions {
@@ -215,8 +216,7 @@ export async function runEvalCommand(
 
 /** Registers `chorus eval` on the program. */
 export function registerEvalCommand(program: Command): void {
-  program
-    .command('eval')
+  addConditionOnPreviousTextOptions(program.command('eval'))
     .description(
       'Evaluate a model on a manifest: WER/CER with Whisper normalisers (transcribe) or BLEU (translate)',
     )
@@ -246,12 +246,6 @@ export function registerEvalCommand(program: Command): void {
       'from-manifest',
     )
     .option('--vad', 'cut long recordings at pauses (energy VAD) into chunks of at most one window first')
-    // both forms: giving neither keeps the model's default (generation_config condition_on_prev_tokens)
-    .option(
-      '--condition-on-previous-text',
-      "recordings longer than a window: prompt each window with the previous windows' text",
-    )
-    .option('--no-condition-on-previous-text', 'recordings longer than a window: no previous-text prompts')
     .option('--worst <n>', 'how many worst utterances to list', nonNegativeInt, 10)
     .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInt)
     .option('--device <device>', 'cpu or cuda', oneOf('cpu', 'cuda'), 'cpu')

@@ -21,6 +21,7 @@ import {
   type WeightType,
 } from '../../whisper/index.js';
 import { AppError } from '../../shared/index.js';
+import { addConditionOnPreviousTextOptions } from './condition-option.js';
 
 /** Output formats (the OpenAI API's `response_format` values). */
 export const TRANSCRIBE_FORMATS = ['text', 'json', 'verbose_json', 'srt', 'vtt'] as const;
@@ -99,17 +100,8 @@ function addOptions(cmd: Command, withTask: boolean): Command {
       '--vad',
       'cut the audio at pauses (energy VAD) into chunks of at most one model window, each transcribed on its own (default: the sequential seek loop)',
     )
-    .option('--prompt <text>', 'initial prompt (spelling, vocabulary, style)')
-    // both forms, so that giving neither leaves the model's own default (commander sets no default
-    // when the positive form is declared first)
-    .option(
-      '--condition-on-previous-text',
-      "long files: prompt each window with the previous windows' text (default: the model's generation_config condition_on_prev_tokens, else on)",
-    )
-    .option(
-      '--no-condition-on-previous-text',
-      "long files: decode each window without the previous windows' text as its prompt",
-    )
+    .option('--prompt <text>', 'initial prompt (spelling, vocabulary, style)');
+  addConditionOnPreviousTextOptions(cmd)
     .option(
       '--temperature <t>',
       'one decoding temperature instead of the 0…1 fallback schedule',
