@@ -14,6 +14,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export const HUGE_PAGE_TUNABLE = 'glibc.malloc.hugetlb=1';
+/** The hugetlb entry of a GLIBC_TUNABLES value (entries are colon-separated); group 2 is its value. */
+const HUGETLB_ENTRY = /(^|:)glibc\.malloc\.hugetlb=([^:]*)/;
 const THP_MODE_FILE = '/sys/kernel/mm/transparent_hugepage/enabled';
 
 /** The selected mode in the kernel's THP setting text (`always [madvise] never` → `madvise`). */
@@ -41,7 +43,7 @@ function versionAtLeast(version, major, minor) {
 export function hugePageRelaunchEnv(env, host) {
   if (host.platform !== 'linux' || env.CHORUS_HUGE_PAGES === '0') return null;
   const tunables = env.GLIBC_TUNABLES ?? '';
-  if (/(^|:)glibc\.malloc\.hugetlb=/.test(tunables)) return null;
+  if (HUGETLB_ENTRY.test(tunables)) return null;
   if (!versionAtLeast(host.glibcVersion, 2, 35) || host.thpMode !== 'madvise') return null;
   return { ...env, GLIBC_TUNABLES: tunables === '' ? HUGE_PAGE_TUNABLE : `${tunables}:${HUGE_PAGE_TUNABLE}` };
 }
@@ -71,7 +73,7 @@ export function hugePagesInEffect(env = process.env, host = currentHost()) {
   return (
     host.thpMode === 'madvise' &&
     versionAtLeast(host.glibcVersion, 2, 35) &&
-    /(^|:)glibc\.malloc\.hugetlb=1(:|$)/.test(env.GLIBC_TUNABLES ?? '')
+    HUGETLB_ENTRY.exec(env.GLIBC_TUNABLES ?? '')?.[2] === '1'
   );
 }
 
