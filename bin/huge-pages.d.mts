@@ -8,7 +8,7 @@ export interface HostFacts {
 export declare function parseTransparentHugePageMode(text: string | undefined): string | undefined;
 export declare function hugePageRelaunchEnv(
   env: Readonly<Record<string, string | undefined>>,
-  host: HostFacts,
+  host: HostFacts | (() => HostFacts),
 ): Record<string, string | undefined> | null;
 export declare function currentHost(): HostFacts;
 export declare function hugePagesInEffect(

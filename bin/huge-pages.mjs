@@ -36,17 +36,23 @@ function versionAtLeast(version, major, minor) {
  * The environment to relaunch with, or null when a relaunch would change nothing: not Linux, not
  * glibc ≥ 2.35 (musl and older glibc ignore the tunable), THP mode other than `madvise` (`always`
  * already gives huge pages, `never` refuses them), the tunable already chosen, or
- * CHORUS_HUGE_PAGES=0. Other GLIBC_TUNABLES entries are kept.
+ * CHORUS_HUGE_PAGES=0. Other GLIBC_TUNABLES entries are kept. `host` may be a function, asked only
+ * when the environment leaves the question open (a relaunched process skips the ~8 ms report).
  * @param {Record<string, string | undefined>} env
- * @param {{ platform: string, glibcVersion: string | undefined, thpMode: string | undefined }} host
+ * @param {HostFacts | (() => HostFacts)} host
  */
 export function hugePageRelaunchEnv(env, host) {
-  if (host.platform !== 'linux' || env.CHORUS_HUGE_PAGES === '0') return null;
   const tunables = env.GLIBC_TUNABLES ?? '';
-  if (HUGETLB_ENTRY.test(tunables)) return null;
-  if (!versionAtLeast(host.glibcVersion, 2, 35) || host.thpMode !== 'madvise') return null;
+  if (env.CHORUS_HUGE_PAGES === '0' || HUGETLB_ENTRY.test(tunables)) return null;
+  const facts = typeof host === 'function' ? host() : host;
+  if (facts.platform !== 'linux' || facts.thpMode !== 'madvise') return null;
+  if (!versionAtLeast(facts.glibcVersion, 2, 35)) return null;
   return { ...env, GLIBC_TUNABLES: tunables === '' ? HUGE_PAGE_TUNABLE : `${tunables}:${HUGE_PAGE_TUNABLE}` };
 }
+
+/**
+ * @typedef {{ platform: string, glibcVersion: string | undefined, thpMode: string | undefined }} HostFacts
+ */
 
 /** This host's facts for {@link hugePageRelaunchEnv}. */
 export function currentHost() {
@@ -94,7 +100,7 @@ export async function relaunchWithHugePages() {
   if (/--inspect|--debug-port/.test(flags)) return;
   let env;
   try {
-    env = hugePageRelaunchEnv(process.env, currentHost());
+    env = hugePageRelaunchEnv(process.env, currentHost);
   } catch {
     return;
   }

@@ -36,7 +36,7 @@ const res = spawnSync(
   {
     stdio: 'inherit',
     // the tests run the way `chorus` runs: with huge pages for large buffers where they pay
-    env: hugePageRelaunchEnv(process.env, currentHost()) ?? process.env,
+    env: hugePageRelaunchEnv(process.env, currentHost) ?? process.env,
   },
 );
 process.exit(res.status ?? 1);

@@ -40,6 +40,14 @@ test('a relaunch is planned only where the tunable changes something', () => {
   assert.equal(hugePageRelaunchEnv({}, { ...linuxMadvise, thpMode: 'always' }), null);
   assert.equal(hugePageRelaunchEnv({}, { ...linuxMadvise, thpMode: 'never' }), null);
   assert.equal(hugePageRelaunchEnv({}, { ...linuxMadvise, thpMode: undefined }), null);
+  // the host's facts are asked for only when the environment leaves the question open
+  const unasked = (): never => assert.fail('host facts asked for');
+  assert.equal(hugePageRelaunchEnv({ GLIBC_TUNABLES: HUGE_PAGE_TUNABLE }, unasked), null);
+  assert.equal(hugePageRelaunchEnv({ CHORUS_HUGE_PAGES: '0' }, unasked), null);
+  assert.deepEqual(
+    hugePageRelaunchEnv({}, () => linuxMadvise),
+    { GLIBC_TUNABLES: HUGE_PAGE_TUNABLE },
+  );
 });
 
 test('huge pages are in effect with THP always, or madvise plus the tunable', () => {
