@@ -1,5 +1,6 @@
 import { AppError } from '../shared/index.js';
 import type { HfCheckpoint } from './hf-checkpoint.js';
+import { elementsOfRows, type RowRange } from './row-range.js';
 import type { TaskVectorSource } from './task-vector-source.js';
 
 /** config.json fields two checkpoints must share for θ_t − θ_0 to mean anything (shapes alone miss head counts). */
@@ -103,12 +104,19 @@ export class CheckpointTaskVector implements TaskVectorSource {
     return this.base.info(name).shape;
   }
 
-  async readDeltaF32(name: string, base?: Float32Array, into?: Float32Array): Promise<Float32Array | null> {
+  async readDeltaF32(
+    name: string,
+    base?: Float32Array,
+    into?: Float32Array,
+    rows?: RowRange,
+  ): Promise<Float32Array | null> {
     if (!this.#nameSet.has(name)) return null;
-    const usable = into !== undefined && into.length === this.tuned.info(name).elementCount;
+    const info = this.tuned.info(name);
+    const { count } = elementsOfRows(info.shape, rows, `tensor "${name}" of ${this.path}`);
+    const usable = into !== undefined && into.length === count;
     const [delta, theta0] = await Promise.all([
-      this.tuned.readF32(name, usable ? into : undefined),
-      base === undefined ? this.base.readF32(name) : Promise.resolve(base),
+      this.tuned.readF32(name, usable ? into : undefined, rows),
+      base === undefined ? this.base.readF32(name, undefined, rows) : Promise.resolve(base),
     ]);
     if (theta0.length !== delta.length) {
       throw new AppError(

@@ -2,6 +2,7 @@ import { AppError } from '../shared/index.js';
 import type { HfCheckpoint } from './hf-checkpoint.js';
 import { isFloatDType, type FloatDType } from './safetensors-dtype.js';
 import { SafetensorsFile } from './safetensors-file.js';
+import { elementsOfRows, type RowRange } from './row-range.js';
 import type { TaskVectorSource } from './task-vector-source.js';
 import { combineDigests, digestTensor } from './tensor-digest.js';
 import { writeSafetensors, type TensorSpec } from './write-safetensors.js';
@@ -113,10 +114,16 @@ export class DeltaTaskVector implements TaskVectorSource {
     return this.file.info(name).shape;
   }
 
-  async readDeltaF32(name: string, base?: Float32Array, into?: Float32Array): Promise<Float32Array | null> {
+  async readDeltaF32(
+    name: string,
+    base?: Float32Array,
+    into?: Float32Array,
+    rows?: RowRange,
+  ): Promise<Float32Array | null> {
     if (!this.file.has(name)) return null;
-    const usable = into !== undefined && into.length === this.file.info(name).elementCount;
-    const delta = await this.file.readF32(name, usable ? into : undefined);
+    const { count } = elementsOfRows(this.file.info(name).shape, rows, `tensor "${name}" of ${this.path}`);
+    const usable = into !== undefined && into.length === count;
+    const delta = await this.file.readF32(name, usable ? into : undefined, rows);
     if (base !== undefined && base.length !== delta.length) {
       throw new AppError(
         'MERGE_SHAPE_MISMATCH',

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../shared/index.js';
 import { isFloatDType } from './safetensors-dtype.js';
 import { SafetensorsCollection } from './safetensors-collection.js';
+import type { RowRange } from './row-range.js';
 import type { TensorInfo } from './safetensors-header.js';
 import { combineDigests, digestTensor } from './tensor-digest.js';
 import {
@@ -160,11 +161,12 @@ export class HfCheckpoint implements AsyncDisposable {
   }
 
   /**
-   * Reads an F32/F16/BF16 tensor as float32, into `into` when given (see {@link SafetensorsFile.readF32}).
+   * Reads an F32/F16/BF16 tensor (or only some of its rows) as float32, into `into` when given
+   * (see {@link SafetensorsFile.readF32}).
    * @throws AppError `CHECKPOINT_INVALID` (unknown tensor, non-float, truncated), `RESOURCE_CLOSED`.
    */
-  readF32(name: string, into?: Float32Array): Promise<Float32Array> {
-    return this.weights.readF32(this.#resolve(name), into);
+  readF32(name: string, into?: Float32Array, rows?: RowRange): Promise<Float32Array> {
+    return this.weights.readF32(this.#resolve(name), into, rows);
   }
 
   /** Reads a tensor's stored bytes. @throws like {@link readF32}. */

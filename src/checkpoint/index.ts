@@ -15,6 +15,7 @@ export {
 } from './safetensors-header.js';
 export { openFileByteSource, type ByteSource } from './byte-source.js';
 export { SafetensorsFile, DEFAULT_CHUNK_BYTES } from './safetensors-file.js';
+export { elementsOfRows, elementsPerRow, rowCountOf, type RowRange } from './row-range.js';
 export { float16ToFloat32TableInto } from './float16-table.js';
 export { float32ToFloat16FastInto } from './float16-encode.js';
 export { writeSafetensors, type TensorProvider, type TensorSpec } from './write-safetensors.js';

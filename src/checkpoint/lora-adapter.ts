@@ -4,6 +4,7 @@ import { AppError } from '../shared/index.js';
 import type { HfCheckpoint } from './hf-checkpoint.js';
 import { isFloatDType } from './safetensors-dtype.js';
 import { SafetensorsFile } from './safetensors-file.js';
+import { elementsOfRows, type RowRange } from './row-range.js';
 import type { TaskVectorSource } from './task-vector-source.js';
 import { combineDigests, digestTensor } from './tensor-digest.js';
 
@@ -127,7 +128,10 @@ function patternValue(
   return undefined;
 }
 
-/** scale·(B·A) (or its transpose) into `out`, accumulating the rank-r sums in float64. */
+/**
+ * scale·(B·A) (or its transpose) into `out`, accumulating the rank-r sums in float64; with `rows`,
+ * only those rows of the result (`out` holds just them), with the same bits as the whole product's.
+ */
 export function loraDeltaInto(
   out: Float32Array,
   a: Float32Array,
@@ -135,20 +139,40 @@ export function loraDeltaInto(
   rank: number,
   scale: number,
   transpose: boolean,
+  rows?: RowRange,
 ): Float32Array {
-  const rows = b.length / rank; // B is [rows, rank]
+  const bRows = b.length / rank; // B is [bRows, rank]
   const cols = a.length / rank; // A is [rank, cols]
-  const acc = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
+  const first = rows?.first ?? 0;
+  if (!transpose) {
+    // Row i of ΔW = Σ_k B[i,k]·A[k,:].
+    const count = rows?.count ?? bRows;
+    const acc = new Float64Array(cols);
+    for (let i = first; i < first + count; i++) {
+      acc.fill(0);
+      for (let k = 0; k < rank; k++) {
+        const bik = b[i * rank + k];
+        if (bik === 0) continue;
+        const aRow = k * cols;
+        for (let j = 0; j < cols; j++) acc[j] += bik * a[aRow + j];
+      }
+      const o = (i - first) * cols;
+      for (let j = 0; j < cols; j++) out[o + j] = scale * acc[j];
+    }
+    return out;
+  }
+  // ΔW = (B·A)ᵀ: row j of ΔW is column j of B·A; the same sums, in the same order, per (i, j).
+  const count = rows?.count ?? cols;
+  const acc = new Float64Array(count);
+  for (let i = 0; i < bRows; i++) {
     acc.fill(0);
     for (let k = 0; k < rank; k++) {
       const bik = b[i * rank + k];
       if (bik === 0) continue;
-      const aRow = k * cols;
-      for (let j = 0; j < cols; j++) acc[j] += bik * a[aRow + j];
+      const aRow = k * cols + first;
+      for (let j = 0; j < count; j++) acc[j] += bik * a[aRow + j];
     }
-    if (transpose) for (let j = 0; j < cols; j++) out[j * rows + i] = scale * acc[j];
-    else for (let j = 0; j < cols; j++) out[i * cols + j] = scale * acc[j];
+    for (let j = 0; j < count; j++) out[j * bRows + i] = scale * acc[j];
   }
   return out;
 }
@@ -341,10 +365,15 @@ export class LoraTaskVector implements TaskVectorSource {
     return p.shape;
   }
 
-  async readDeltaF32(name: string, base?: Float32Array): Promise<Float32Array | null> {
+  async readDeltaF32(
+    name: string,
+    base?: Float32Array,
+    _into?: Float32Array,
+    rows?: RowRange,
+  ): Promise<Float32Array | null> {
     const p = this.plans.get(name);
     if (p === undefined) return null;
-    const n = productOf(p.shape);
+    const { count: n } = elementsOfRows(p.shape, rows, `tensor "${name}" of ${this.path}`);
     if (base !== undefined && base.length !== n) {
       throw new AppError(
         'MERGE_SHAPE_MISMATCH',
@@ -353,14 +382,14 @@ export class LoraTaskVector implements TaskVectorSource {
     }
     let out: Float32Array;
     if (p.full !== undefined) {
-      out = await this.file.readF32(p.full);
-      const theta0 = base ?? (await this.base.readF32(name));
+      out = await this.file.readF32(p.full, undefined, rows);
+      const theta0 = base ?? (await this.base.readF32(name, undefined, rows));
       for (let i = 0; i < n; i++) out[i] -= theta0[i];
     } else out = new Float32Array(n);
     if (p.lora !== undefined) {
       const [a, b] = await Promise.all([this.file.readF32(p.lora.a), this.file.readF32(p.lora.b)]);
       const lora = p.full === undefined ? out : new Float32Array(n);
-      loraDeltaInto(lora, a, b, p.lora.rank, p.lora.scale, p.lora.transpose);
+      loraDeltaInto(lora, a, b, p.lora.rank, p.lora.scale, p.lora.transpose, rows);
       if (lora !== out) for (let i = 0; i < n; i++) out[i] += lora[i];
     }
     return out;

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppError } from '../shared/index.js';
 import { DEFAULT_CHUNK_BYTES, SafetensorsFile } from './safetensors-file.js';
+import type { RowRange } from './row-range.js';
 import type { TensorInfo } from './safetensors-header.js';
 
 /** The single-file weights name in a Hugging Face folder. */
@@ -135,8 +136,8 @@ export class SafetensorsCollection implements AsyncDisposable {
   }
 
   /** See {@link SafetensorsFile.readF32}. */
-  readF32(name: string, into?: Float32Array): Promise<Float32Array> {
-    return this.#file(name).readF32(name, into);
+  readF32(name: string, into?: Float32Array, rows?: RowRange): Promise<Float32Array> {
+    return this.#file(name).readF32(name, into, rows);
   }
 
   /** See {@link SafetensorsFile.readRawChunks}. */

@@ -242,3 +242,48 @@ test('readF32() decodes large F16/BF16 tensors in place correctly (every element
     }
   });
 });
+
+test('readF32() with a row range returns exactly those rows of the whole read, for every dtype', async () => {
+  await withTmp(async (dir) => {
+    const arb = fc.record({
+      dtype: fc.constantFrom<FloatDType>('F32', 'F16', 'BF16'),
+      shape: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 0, maxLength: 3 }),
+      a: fc.nat(),
+      b: fc.nat(),
+    });
+    let file = 0;
+    await fc.assert(
+      fc.asyncProperty(arb, async ({ dtype, shape, a, b }) => {
+        const path = join(dir, `rows-${file++}.safetensors`);
+        const n = shape.reduce((x, y) => x * y, 1);
+        const values = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 1.37) * (i + 1));
+        // a neighbour before it, so the tensor does not start at the data section's offset 0
+        await writeSafetensors(
+          path,
+          [
+            { name: 'pad', dtype: 'F16', shape: [3] },
+            { name: 'w', dtype, shape },
+          ],
+          (s) => (s.name === 'w' ? values : new Float32Array(3).fill(7)),
+        );
+        await using f = await SafetensorsFile.open(path);
+        const whole = await f.readF32('w');
+        const rowCount = shape.length === 0 ? 1 : shape[0];
+        const perRow = n / rowCount;
+        const first = a % rowCount;
+        const count = b % (rowCount - first + 1);
+        const rows = { first, count };
+        const expected = whole.slice(first * perRow, (first + count) * perRow);
+        assert.deepEqual(await f.readF32('w', undefined, rows), expected);
+        const lent = new Float32Array(count * perRow).fill(Number.NaN);
+        assert.equal(await f.readF32('w', lent, rows), lent);
+        assert.deepEqual(lent, expected);
+        await assert.rejects(f.readF32('w', undefined, { first, count: rowCount - first + 1 }), {
+          code: 'INTERNAL',
+        });
+        await assert.rejects(f.readF32('w', new Float32Array(count * perRow + 1), rows), { code: 'INTERNAL' });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

@@ -8,6 +8,7 @@ import {
   SAFETENSORS_PREFIX_BYTES,
   type TensorInfo,
 } from './safetensors-header.js';
+import { elementsOfRows, type RowRange } from './row-range.js';
 
 /** Typed-array views below reinterpret file bytes in place, which is only right on a little-endian host. */
 const IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -114,12 +115,14 @@ export class SafetensorsFile implements AsyncDisposable {
 
   /**
    * Reads an F32, F16 or BF16 tensor as float32 (row-major, `info(name).shape`), into `into` when
-   * given (exactly the tensor's element count; it is returned), else into a fresh array. Reading
+   * given (exactly the element count read; it is returned), else into a fresh array. Reading
    * into a reused array saves the page faults of fresh memory, which cost more than the read.
+   * With `rows`, only those rows (slices along the first dimension; a 0-d or 1-d tensor's rows are
+   * its elements) are read, so a large tensor can be processed in blocks.
    * @throws AppError `CHECKPOINT_INVALID` (unknown tensor, non-float dtype, truncated file),
-   * `RESOURCE_CLOSED`; `INTERNAL` when `into` has the wrong length.
+   * `RESOURCE_CLOSED`; `INTERNAL` when `into` has the wrong length or `rows` is out of range.
    */
-  async readF32(name: string, into?: Float32Array): Promise<Float32Array> {
+  async readF32(name: string, into?: Float32Array, rows?: RowRange): Promise<Float32Array> {
     const info = this.info(name);
     if (!isFloatDType(info.dtype)) {
       throw new AppError(
@@ -127,25 +130,26 @@ export class SafetensorsFile implements AsyncDisposable {
         `Cannot read tensor "${name}" of ${this.path} as float32: dtype ${info.dtype} is not F32, F16 or BF16`,
       );
     }
-    if (into !== undefined && into.length !== info.elementCount) {
+    const { start, count } = elementsOfRows(info.shape, rows, `tensor "${name}" of ${this.path}`);
+    if (into !== undefined && into.length !== count) {
       throw new AppError(
         'INTERNAL',
-        `Cannot read tensor "${name}" of ${this.path}: ${info.elementCount} values into an array of ${into.length}`,
+        `Cannot read tensor "${name}" of ${this.path}: ${count} values into an array of ${into.length}`,
       );
     }
     this.#checkOpen();
-    const out = into ?? new Float32Array(info.elementCount);
+    const out = into ?? new Float32Array(count);
     if (info.dtype === 'F32') {
-      await this.#readInto(new Uint8Array(out.buffer, out.byteOffset, info.byteLength), info, 0);
+      await this.#readInto(new Uint8Array(out.buffer, out.byteOffset, 4 * count), info, 4 * start);
       return out;
     }
     // Half precision: read the 2n raw bytes into the upper half of the 4n-byte output and decode
     // forward in place. Element i is read (bytes 2n+2i…) before out[i] (bytes 4i…4i+3) is written,
     // and every later raw element lies above 4i+3, so nothing is overwritten before it is read.
     // One allocation instead of two: peak memory is the float32 result only.
-    const upper = out.byteOffset + info.byteLength;
-    await this.#readInto(new Uint8Array(out.buffer, upper, info.byteLength), info, 0);
-    const bits = new Uint16Array(out.buffer, upper, info.elementCount);
+    const upper = out.byteOffset + 2 * count;
+    await this.#readInto(new Uint8Array(out.buffer, upper, 2 * count), info, 2 * start);
+    const bits = new Uint16Array(out.buffer, upper, count);
     return info.dtype === 'F16' ? float16ToFloat32TableInto(out, bits) : bfloat16ToFloat32Into(out, bits);
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { HfCheckpoint } from './hf-checkpoint.js';
+import { elementsPerRow, rowCountOf } from './row-range.js';
 import type { TaskVectorSource } from './task-vector-source.js';
 
 /**
@@ -33,6 +34,7 @@ export async function runTaskVectorSourceContract(
       const intoResult = await source.readDeltaF32(name, theta0, lent);
       assert.deepEqual(intoResult, delta, `readDeltaF32(${name}, base, into) equals the fresh read`);
     }
+    await assertBlockReadsMatch(source, base, name, delta);
   }
   const outside = base.tensorNames.find((n) => !source.has(n));
   if (outside !== undefined) {
@@ -53,4 +55,35 @@ export async function runTaskVectorSourceContract(
       'reads after close() fail',
     );
   }
+}
+
+/**
+ * Blocks of rows read alone (as the merge engine reads large tensors for element-wise methods)
+ * equal the matching slices of the whole delta `whole` (null: all zeros), bit for bit, with and
+ * without the base rows and a lent array; rows outside the tensor are refused.
+ */
+async function assertBlockReadsMatch(
+  source: TaskVectorSource,
+  base: HfCheckpoint,
+  name: string,
+  whole: Float32Array | null,
+): Promise<void> {
+  const shape = source.shape(name);
+  const rowCount = rowCountOf(shape);
+  const perRow = elementsPerRow(shape);
+  const blockRows = Math.max(1, Math.ceil(rowCount / 3));
+  for (let first = 0; first < rowCount; first += blockRows) {
+    const rows = { first, count: Math.min(blockRows, rowCount - first) };
+    const n = rows.count * perRow;
+    const expected = whole === null ? new Float32Array(n) : whole.slice(first * perRow, first * perRow + n);
+    const alone = await source.readDeltaF32(name, undefined, undefined, rows);
+    assert.deepEqual(alone ?? new Float32Array(n), expected, `rows ${first}+${rows.count} of ${name}`);
+    const baseRows = await base.readF32(name, undefined, rows);
+    const lent = new Float32Array(n).fill(Number.NaN);
+    const withBase = await source.readDeltaF32(name, baseRows, lent, rows);
+    assert.deepEqual(withBase ?? new Float32Array(n), expected, `rows ${first}+${rows.count} of ${name}, base given`);
+  }
+  await assert.rejects(source.readDeltaF32(name, undefined, undefined, { first: rowCount, count: 1 }), {
+    code: 'INTERNAL',
+  });
 }

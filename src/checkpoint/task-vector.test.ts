@@ -259,6 +259,8 @@ test('LoRA adapter: ΔW = (alpha/r)·B·A for linear, conv and embedding modules
       'proj_out',
     );
     assert.equal(await tv.readDeltaF32('model.encoder.layers.0.fc1.weight'), null);
+    // Blocks of rows (the transposed embedding, the conv kernel, modules_to_save) match too.
+    await runTaskVectorSourceContract(await openTaskVectorSource(join(dir, 'lora'), base), base);
   });
 });
 
@@ -302,6 +304,7 @@ test('LoRA adapter: use_rslora scales by alpha/√r, fan_in_fan_out transposes, 
       1e-6,
       'v',
     );
+    await runTaskVectorSourceContract(await openTaskVectorSource(join(dir, 'rs'), base), base);
   });
 });
 
