@@ -5,6 +5,7 @@ import {
   openTaskVectorSource,
   PROJ_OUT_NAME,
   SafetensorsFile,
+  type RowRange,
   type HfCheckpoint,
   type TaskVectorSource,
 } from '../checkpoint/index.js';
@@ -25,9 +26,10 @@ export interface ExpertSource {
   shapeOf(name: string): readonly number[];
   /**
    * τ for `name`, as a float32 array the caller owns (zeros when the source leaves it unchanged):
-   * `into` (the tensor's element count) when given and usable by the source, else a new array.
+   * `into` (the element count read) when given and usable by the source, else a new array. With
+   * `rows`, only those rows (`base` holds the same rows of θ_0).
    */
-  readDelta(name: string, base: Float32Array, into?: Float32Array): Promise<Float32Array>;
+  readDelta(name: string, base: Float32Array, into?: Float32Array, rows?: RowRange): Promise<Float32Array>;
   /** Content digest of the expert. */
   digest(): Promise<string>;
   /** Content digest (checkpoint layer) of the base this expert was trained from, when declared (`base_digest`). */
@@ -115,8 +117,13 @@ class TaskVectorExpert implements ExpertSource {
   shapeOf(name: string): readonly number[] {
     return this.source.shape(name);
   }
-  async readDelta(name: string, base: Float32Array, into?: Float32Array): Promise<Float32Array> {
-    const delta = await this.source.readDeltaF32(name, base, into);
+  async readDelta(
+    name: string,
+    base: Float32Array,
+    into?: Float32Array,
+    rows?: RowRange,
+  ): Promise<Float32Array> {
+    const delta = await this.source.readDeltaF32(name, base, into, rows);
     if (delta !== null) return delta;
     return into !== undefined && into.length === base.length ? into.fill(0) : new Float32Array(base.length);
   }

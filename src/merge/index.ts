@@ -31,6 +31,7 @@ export {
   type PlannedTensor,
 } from './merge-inputs.js';
 export {
+  DEFAULT_BLOCK_ELEMENTS,
   streamMergedTensors,
   type MergedTensor,
   type MergeProgress,

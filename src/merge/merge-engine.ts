@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { elementsPerRow, rowCountOf, type RowRange } from '../checkpoint/index.js';
 import { Float32BufferPool } from './buffer-pool.js';
 import { inlineMergeExecutor, type MergeExecutor } from './merge-executor.js';
 import type { MergeInputs, PlannedTensor } from './merge-inputs.js';
@@ -6,7 +7,7 @@ import { resolveExpertParams } from './merge-recipe.js';
 import type { TensorMergeInput } from './methods/merge-method.js';
 import { findMergeMethod } from './methods/registry.js';
 
-/** A progress report, emitted after each tensor of each pass. */
+/** A progress report, emitted after each tensor of each pass (and each block of a tensor merged in blocks). */
 export interface MergeProgress {
   /** `collect`: the first pass of whole-model methods; `merge`: the pass producing tensors. */
   readonly phase: 'collect' | 'merge';
@@ -32,6 +33,59 @@ export interface MergeRunOptions {
    * iteration. Default false (every yielded tensor keeps its own buffer).
    */
   readonly recycleOutputs?: boolean;
+  /**
+   * With an element-wise method (`MergeMethod.isElementwise`), tensors of more elements than
+   * this are read and merged in blocks of whole rows of about this many elements, so only a block
+   * of θ_0 and of each τ_t is in memory at once (the output is still whole). Default
+   * {@link DEFAULT_BLOCK_ELEMENTS}; `Infinity` merges every tensor whole. The result is the same.
+   */
+  readonly blockElements?: number;
+}
+
+/**
+ * Default block size of {@link MergeRunOptions.blockElements}: 4 Mi elements (16 MiB per input).
+ * Whisper's token embedding (51865 × 768 in small, × 1280 in large-v3) is the one tensor above it;
+ * merging it in blocks keeps its 1 + T inputs (T = experts) from needing 160-265 MB each.
+ */
+export const DEFAULT_BLOCK_ELEMENTS = 1 << 22;
+
+/** One piece of work of the merge pass: a whole tensor, or a block of its rows. */
+interface MergeUnit {
+  readonly tensor: PlannedTensor;
+  /** The block's rows; undefined for the whole tensor. */
+  readonly rows?: RowRange;
+  /** Input elements of the unit (θ_0's; each τ_t has as many). */
+  readonly elementCount: number;
+  /** True for a whole tensor and for the last block of one. */
+  readonly isLast: boolean;
+}
+
+/** The plan as units: tensors above `blockElements` split into row blocks when `isElementwise`. */
+function mergeUnits(
+  plan: readonly PlannedTensor[],
+  isElementwise: boolean,
+  blockElements: number,
+): MergeUnit[] {
+  const units: MergeUnit[] = [];
+  for (const t of plan) {
+    const rowCount = rowCountOf(t.shape);
+    if (!isElementwise || t.elementCount <= blockElements || rowCount < 2) {
+      units.push({ tensor: t, elementCount: t.elementCount, isLast: true });
+      continue;
+    }
+    const perRow = elementsPerRow(t.shape);
+    const blockRows = Math.max(1, Math.floor(blockElements / perRow));
+    for (let first = 0; first < rowCount; first += blockRows) {
+      const count = Math.min(blockRows, rowCount - first);
+      units.push({
+        tensor: t,
+        rows: { first, count },
+        elementCount: count * perRow,
+        isLast: first + count === rowCount,
+      });
+    }
+  }
+  return units;
 }
 
 /** One merged tensor, in plan order. */
@@ -56,8 +110,8 @@ function inputBytes(t: PlannedTensor, expertCount: number): number {
 }
 
 /**
- * Reads θ_0 and every τ_t of one tensor (absent task vectors are zeros) into buffers from `pool`;
- * checks happen in the job.
+ * Reads θ_0 and every τ_t of one tensor, or of a block of its rows, (absent task vectors are
+ * zeros) into buffers from `pool`; checks happen in the job.
  */
 async function readTensorInput(
   inputs: MergeInputs,
@@ -65,22 +119,25 @@ async function readTensorInput(
   weights: Float64Array,
   expertParams: readonly Record<string, unknown>[],
   pool: Float32BufferPool,
+  rows?: RowRange,
 ): Promise<TensorMergeInput> {
-  const base = await inputs.base.readF32(t.name, pool.acquire(t.elementCount));
+  const count = rows === undefined ? t.elementCount : rows.count * elementsPerRow(t.shape);
+  const base = await inputs.base.readF32(t.name, pool.acquire(count), rows);
   // The experts' reads run side by side on libuv's thread pool (a full-checkpoint expert
   // subtracts θ_0 after its own read, so only the base must come first).
   const deltas = await Promise.all(
     inputs.experts.map(async (expert, e) => {
-      const into = pool.acquire(t.elementCount);
+      const into = pool.acquire(count);
       if (!t.expertIndices.includes(e)) return into.fill(0);
-      const delta = await expert.readDelta(t.name, base, into);
+      const delta = await expert.readDelta(t.name, base, into, rows);
       if (delta !== into) pool.release(into.buffer);
       return delta;
     }),
   );
   return {
     name: t.name,
-    shape: t.shape,
+    shape: rows === undefined ? t.shape : [rows.count, ...t.shape.slice(1)],
+    ...(rows === undefined ? {} : { firstElement: rows.first * elementsPerRow(t.shape) }),
     kind: t.kind,
     base,
     deltas,
@@ -96,7 +153,8 @@ async function readTensorInput(
  * `concurrency` tensors (each: θ_0, T task vectors and the output) are in memory at once, plus
  * the inputs of the next one (read while the others merge: file reads overlap the arithmetic), plus
  * as many recycled buffers (fresh memory costs a page fault per 4 KiB, more than the merge);
- * every input is read lazily. Methods with a collector get a first pass over the whole model. Tensors
+ * every input is read lazily. Element-wise methods take tensors above `blockElements` in blocks
+ * of rows: only the blocks' inputs and the whole output are then in memory. Methods with a collector get a first pass over the whole model. Tensors
  * whose task vectors are all zero (frozen tables, tensors no expert changes) pass the base through.
  * @throws AppError `MERGE_INPUT_INVALID` (NaN/Inf in an input), method errors; the signal's reason when aborted.
  */
@@ -143,56 +201,85 @@ export async function* streamMergedTensors(
   }
 
   const started = performance.now();
-  // Inputs being read ahead, in plan order: the next tensor's, while the merges in flight run.
+  const units = mergeUnits(
+    plan,
+    method.isElementwise === true && method.createCollector === undefined,
+    options.blockElements ?? DEFAULT_BLOCK_ELEMENTS,
+  );
+  // Inputs being read ahead, in unit order: the next unit's, while the merges in flight run.
   const reads: Promise<TensorMergeInput>[] = [];
   let nextRead = 0;
   const readAhead = (): void => {
-    while (nextRead < plan.length && reads.length < 1) {
-      const r = readTensorInput(inputs, plan[nextRead++], weights, expertParams, pool);
+    while (nextRead < units.length && reads.length < 1) {
+      const u = units[nextRead++];
+      const r = readTensorInput(inputs, u.tensor, weights, expertParams, pool, u.rows);
       r.catch(() => undefined); // observed by the merge that takes it
       reads.push(r);
     }
   };
-  const mergeOne = async (t: PlannedTensor, pending: Promise<TensorMergeInput>): Promise<MergedTensor> => {
+  const mergeOne = async (
+    u: MergeUnit,
+    pending: Promise<TensorMergeInput>,
+  ): Promise<{ data: Float32Array; isPassThrough: boolean }> => {
     const input = await pending;
+    // A block's result is copied into the tensor's output, so its buffer always comes from the pool.
+    const lendOut = options.recycleOutputs === true || u.rows !== undefined;
     const { data, isPassThrough, spent } = await executor.mergeTensor({
       method: recipe.method,
       params: recipe.parameters,
       stats,
       input,
-      ...(options.recycleOutputs === true ? { out: pool.acquire(t.elementCount) } : {}),
+      ...(lendOut ? { out: pool.acquire(u.elementCount) } : {}),
     });
     recycle(spent);
-    return { name: t.name, shape: t.shape, data, aliases: t.aliases, isPassThrough };
+    return { data, isPassThrough };
   };
-  const inFlight: Promise<MergedTensor>[] = [];
+  const inFlight: Promise<{ data: Float32Array; isPassThrough: boolean }>[] = [];
   let next = 0;
-  let done = 0;
+  let unitsDone = 0;
+  let tensorsDone = 0;
   let bytesDone = 0;
+  /** The output of the tensor whose blocks are being merged, and whether every block passed θ_0 through. */
+  let assembling: { data: Float32Array; isPassThrough: boolean } | undefined;
   try {
-    while (done < plan.length) {
-      while (next < plan.length && inFlight.length < concurrency) {
+    while (unitsDone < units.length) {
+      while (next < units.length && inFlight.length < concurrency) {
         options.signal?.throwIfAborted();
         readAhead();
-        const p = mergeOne(plan[next++], reads.shift() as Promise<TensorMergeInput>);
+        const p = mergeOne(units[next++], reads.shift() as Promise<TensorMergeInput>);
         p.catch(() => undefined); // observed below, in order; avoid unhandled rejections meanwhile
         inFlight.push(p);
       }
       readAhead();
-      const merged = await (inFlight.shift() as Promise<MergedTensor>);
-      done++;
-      bytesDone += inputBytes(plan[done - 1], expertCount);
+      const merged = await (inFlight.shift() as Promise<{ data: Float32Array; isPassThrough: boolean }>);
+      const u = units[unitsDone++];
+      const t = u.tensor;
+      bytesDone += u.elementCount * 4 * (1 + expertCount);
+      let whole = merged;
+      if (u.rows !== undefined) {
+        assembling ??= {
+          data: options.recycleOutputs === true ? pool.acquire(t.elementCount) : new Float32Array(t.elementCount),
+          isPassThrough: true,
+        };
+        assembling.data.set(merged.data, u.rows.first * elementsPerRow(t.shape));
+        assembling.isPassThrough &&= merged.isPassThrough;
+        pool.release(merged.data.buffer);
+        whole = assembling;
+        if (u.isLast) assembling = undefined;
+      }
+      if (u.isLast) tensorsDone++;
       timings.mergeMs = performance.now() - started;
       options.onProgress?.({
         phase: 'merge',
-        tensorsDone: done,
+        tensorsDone,
         tensorsTotal: plan.length,
         bytesDone,
         bytesTotal,
         elapsedMs: timings.mergeMs,
       });
-      yield merged;
-      if (options.recycleOutputs === true) pool.release(merged.data.buffer);
+      if (!u.isLast) continue;
+      yield { name: t.name, shape: t.shape, data: whole.data, aliases: t.aliases, isPassThrough: whole.isPassThrough };
+      if (options.recycleOutputs === true) pool.release(whole.data.buffer);
     }
   } finally {
     await Promise.allSettled([...inFlight, ...reads]);

@@ -87,7 +87,7 @@ export async function runTensorMergeJob(job: TensorMergeJob): Promise<TensorMerg
     if (method.propagatesNonFinite === true) assertFiniteInputs(input);
     throw new AppError(
       'INTERNAL',
-      `Cannot merge tensor ${input.name}: method ${job.method} produced ${out[bad]} at ${bad}`,
+      `Cannot merge tensor ${input.name}: method ${job.method} produced ${out[bad]} at ${(input.firstElement ?? 0) + bad}`,
     );
   }
   return { data: out, isPassThrough: false, spent: buffersOf([input.base, ...input.deltas, ...lent], out) };
@@ -102,7 +102,7 @@ function assertFiniteInputs(input: TensorMergeJob['input']): void {
       const what = k === 0 ? 'the base' : `expert #${k - 1}`;
       throw new AppError(
         'MERGE_INPUT_INVALID',
-        `Cannot merge tensor ${input.name}: element ${i} of ${what} is ${inputs[k][i]}`,
+        `Cannot merge tensor ${input.name}: element ${(input.firstElement ?? 0) + i} of ${what} is ${inputs[k][i]}`,
       );
     }
   }

@@ -21,6 +21,7 @@ export interface WireTensorInput {
   readonly expertParams: readonly Readonly<Record<string, unknown>>[];
   readonly seed: number;
   readonly isSvdExcluded: boolean;
+  readonly firstElement?: number;
 }
 
 /** Requests to a worker. `collect-*` requests of one job go to the same worker, in order. */
@@ -84,6 +85,7 @@ export function toWire(input: TensorMergeInput): { wire: WireTensorInput; transf
       expertParams: input.expertParams,
       seed: input.seed,
       isSvdExcluded: input.isSvdExcluded,
+      ...(input.firstElement === undefined ? {} : { firstElement: input.firstElement }),
     },
     transfer,
   };
@@ -101,5 +103,6 @@ export function fromWire(wire: WireTensorInput): TensorMergeInput {
     expertParams: wire.expertParams,
     seed: wire.seed,
     isSvdExcluded: wire.isSvdExcluded,
+    ...(wire.firstElement === undefined ? {} : { firstElement: wire.firstElement }),
   };
 }

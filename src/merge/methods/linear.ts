@@ -21,6 +21,7 @@ export const linearMethod: MergeMethod<LinearParams> = {
   name: 'linear',
   space: 'parameter',
   propagatesNonFinite: true,
+  isElementwise: true,
   paramsSchema: z.strictObject({ normalize: z.boolean().default(true) }),
   mergeTensorInto(out, input, params) {
     const { base, deltas, weights } = input;

@@ -29,6 +29,12 @@ export interface TensorMergeInput {
   readonly seed: number;
   /** True when the tensor is on the SVD exclusion list (embeddings by default): subspace methods fall back to their non-matrix rule. */
   readonly isSvdExcluded: boolean;
+  /**
+   * Index in the whole tensor of `base[0]` when this input is a block of rows of a larger tensor
+   * (element-wise methods, see {@link MergeMethod.isElementwise}; `shape` is then the block's).
+   * Absent or 0 for a whole tensor. Used to name elements in errors.
+   */
+  readonly firstElement?: number;
 }
 
 /** Whole-model statistics collected in a first pass, for methods that need them (global TIES, PCB, TALL λ). */
@@ -57,6 +63,13 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
    * output, and the inputs only to name the culprit when the output is not finite.
    */
   readonly propagatesNonFinite?: boolean;
+  /**
+   * True when each output element depends only on the same element of θ_0 and of every τ_t (and
+   * on the parameters and expert weights, never on the tensor's name, shape, seed or other
+   * elements): the engine may then merge a large tensor in blocks of rows, holding only a block
+   * of each input at once. Requires no first pass.
+   */
+  readonly isElementwise?: boolean;
   /** Present when the method needs a first pass over the whole model. */
   createCollector?(params: P): GlobalStatsCollector<S>;
   /**

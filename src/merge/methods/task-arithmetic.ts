@@ -19,6 +19,7 @@ export const taskArithmeticMethod: MergeMethod<TaskArithmeticParams> = {
   name: 'task_arithmetic',
   space: 'task-vector',
   propagatesNonFinite: true,
+  isElementwise: true,
   paramsSchema: z.strictObject({
     lambda: z.number().finite().default(1),
     normalize: z.boolean().default(false),

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { inlineMergeExecutor, type MergeExecutor } from './merge-executor.js';
+import {
+  FROZEN_TENSOR,
+  writeCheckpointExpert,
+  writeDeltaExpert,
+  writeLoraExpert,
+  writeTinyBase,
+} from './merge-fixtures.js';
+import { streamMergedTensors, type MergeProgress, type MergeRunOptions } from './merge-engine.js';
+import { openMergeInputs } from './merge-inputs.js';
+import { parseMergeRecipe } from './merge-recipe.js';
+import { MergeWorkerPool } from './merge-worker-pool.js';
+
+let root = '';
+let pool: MergeWorkerPool;
+const experts: string[] = [];
+
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'chorus-engine-'));
+  const base = join(root, 'base');
+  await writeTinyBase(base);
+  // One expert in each form, the delta covering only the decoder (absent τ = zeros).
+  experts.push(join(root, 'ckpt'), join(root, 'delta.safetensors'), join(root, 'lora'));
+  await writeCheckpointExpert(base, experts[0], 11);
+  await writeDeltaExpert(base, experts[1], 22, { only: (n) => n.includes('decoder') });
+  await writeLoraExpert(base, experts[2], 33);
+  pool = new MergeWorkerPool({ threadCount: 2 });
+});
+
+after(async () => {
+  await pool.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+function recipeFor(method: string, parameters: Record<string, unknown>, paths = experts) {
+  return parseMergeRecipe({
+    base: join(root, 'base'),
+    method,
+    parameters,
+    experts: paths.map((path, i) => ({ path, weight: [1, 0.5, -0.25][i] })),
+  });
+}
+
+interface Run {
+  readonly tensors: Map<string, { data: Float32Array; isPassThrough: boolean }>;
+  readonly order: string[];
+  /** Largest input (θ_0 elements) any merge job was given. */
+  readonly largestJob: number;
+  readonly progress: MergeProgress[];
+}
+
+/** Runs the engine, copying every yielded tensor (recycled outputs are only valid until the next). */
+async function run(
+  method: string,
+  parameters: Record<string, unknown>,
+  options: MergeRunOptions & { readonly executor?: MergeExecutor },
+  paths = experts,
+): Promise<Run> {
+  const executor = options.executor ?? inlineMergeExecutor;
+  let largestJob = 0;
+  const observed: MergeExecutor = {
+    mergeTensor(job) {
+      largestJob = Math.max(largestJob, job.input.base.length);
+      return executor.mergeTensor(job);
+    },
+    collectStats: (...args) => executor.collectStats(...args),
+  };
+  const progress: MergeProgress[] = [];
+  const tensors = new Map<string, { data: Float32Array; isPassThrough: boolean }>();
+  const order: string[] = [];
+  await using inputs = await openMergeInputs(recipeFor(method, parameters, paths));
+  for await (const t of streamMergedTensors(inputs, {
+    ...options,
+    executor: observed,
+    onProgress: (p) => progress.push(p),
+  })) {
+    assert.equal(
+      t.data.length,
+      t.shape.reduce((a, b) => a * b, 1),
+      `${t.name} has its whole shape`,
+    );
+    tensors.set(t.name, { data: t.data.slice(), isPassThrough: t.isPassThrough });
+    order.push(t.name);
+  }
+  return { tensors, order, largestJob, progress };
+}
+
+function assertSameMerge(blocked: Run, whole: Run, what: string): void {
+  assert.deepEqual(blocked.order, whole.order, `${what}: same tensors in the same order`);
+  for (const [name, w] of whole.tensors) {
+    const b = blocked.tensors.get(name)!;
+    assert.equal(b.isPassThrough, w.isPassThrough, `${what}: ${name} pass-through`);
+    // bit for bit, including the sign of zero
+    assert.deepEqual(
+      new Uint32Array(b.data.buffer, b.data.byteOffset, b.data.length),
+      new Uint32Array(w.data.buffer, w.data.byteOffset, w.data.length),
+      `${what}: ${name}`,
+    );
+  }
+}
+
+test('element-wise methods merged in row blocks give the same bits as whole tensors, inline and in workers', async () => {
+  for (const [method, parameters] of [
+    ['task_arithmetic', { lambda: 0.7 }],
+    ['linear', { normalize: true }],
+  ] as const) {
+    const whole = await run(method, parameters, { blockElements: Infinity });
+    // The tiny model's largest tensors (embedding 96×16, fc 32×16) exceed 40 elements: blocks of
+    // 2-3 rows, the last one shorter.
+    for (const options of [
+      { blockElements: 40 },
+      { blockElements: 40, recycleOutputs: true },
+      { blockElements: 40, executor: pool, concurrency: 2 },
+      { blockElements: 40, executor: pool, concurrency: 2, recycleOutputs: true },
+    ]) {
+      const blocked = await run(method, parameters, options);
+      const what = `${method}, ${'executor' in options ? 'workers' : 'inline'}${options.recycleOutputs === true ? ', recycled outputs' : ''}`;
+      assertSameMerge(blocked, whole, what);
+      // A block holds at least one row: conv2's rows are 16×3 = 48 elements.
+      assert.ok(blocked.largestJob <= 48, `${what}: jobs of one block (got ${blocked.largestJob})`);
+    }
+    assert.equal(whole.largestJob, 96 * 16, 'without blocks the embedding is merged whole');
+    assert.equal(whole.tensors.get(FROZEN_TENSOR)?.isPassThrough, true);
+  }
+});
+
+test('methods that are not element-wise merge whole tensors whatever the block size', async () => {
+  const whole = await run('ties', { density: 0.5 }, { blockElements: Infinity });
+  const small = await run('ties', { density: 0.5 }, { blockElements: 40 });
+  assertSameMerge(small, whole, 'ties');
+  assert.equal(small.largestJob, 96 * 16);
+});
+
+test('progress counts blocks as they finish and tensors when their last block does', async () => {
+  const { progress, tensors } = await run('task_arithmetic', {}, { blockElements: 40 });
+  const last = progress.at(-1)!;
+  assert.equal(last.tensorsDone, tensors.size);
+  assert.equal(last.tensorsTotal, tensors.size);
+  assert.equal(last.bytesDone, last.bytesTotal);
+  assert.ok(progress.length > tensors.size, 'a report per block');
+  for (let i = 1; i < progress.length; i++) {
+    assert.ok(progress[i].bytesDone > progress[i - 1].bytesDone);
+    assert.ok(progress[i].tensorsDone - progress[i - 1].tensorsDone <= 1);
+  }
+});
+
+test('a NaN in a late block is refused, naming its index in the whole tensor', async () => {
+  const name = 'model.decoder.embed_tokens.weight';
+  const at = 90 * 16 + 5; // in the last rows
+  const nan = join(root, 'nan.safetensors');
+  await writeDeltaExpert(join(root, 'base'), nan, 5, {
+    mutate: (n, d) => {
+      if (n === name) d[at] = Number.NaN;
+    },
+  });
+  for (const executor of [inlineMergeExecutor, pool]) {
+    await assert.rejects(run('task_arithmetic', {}, { blockElements: 40, executor }, [nan]), (e: Error) => {
+      assert.equal((e as Error & { code?: string }).code, 'MERGE_INPUT_INVALID');
+      assert.match(e.message, new RegExp(`${name}: element ${at} of expert #0 is NaN`));
+      return true;
+    });
+  }
+});
