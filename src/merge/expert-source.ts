@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { AppError } from '../shared/index.js';
 import {
   DELTA_FILE_NAME,
   openTaskVectorSource,
@@ -27,9 +28,16 @@ export interface ExpertSource {
   /**
    * τ for `name`, as a float32 array the caller owns (zeros when the source leaves it unchanged):
    * `into` (the element count read) when given and usable by the source, else a new array. With
-   * `rows`, only those rows (`base` holds the same rows of θ_0).
+   * `rows`, only those rows (`base` holds the same rows of θ_0). Without `base` (a source that
+   * needs θ_0 reads it), `into` must be given.
+   * @throws AppError `INTERNAL` when neither `base` nor `into` is given; the source's errors.
    */
-  readDelta(name: string, base: Float32Array, into?: Float32Array, rows?: RowRange): Promise<Float32Array>;
+  readDelta(
+    name: string,
+    base: Float32Array | undefined,
+    into?: Float32Array,
+    rows?: RowRange,
+  ): Promise<Float32Array>;
   /** Content digest of the expert. */
   digest(): Promise<string>;
   /** Content digest (checkpoint layer) of the base this expert was trained from, when declared (`base_digest`). */
@@ -119,13 +127,16 @@ class TaskVectorExpert implements ExpertSource {
   }
   async readDelta(
     name: string,
-    base: Float32Array,
+    base: Float32Array | undefined,
     into?: Float32Array,
     rows?: RowRange,
   ): Promise<Float32Array> {
     const delta = await this.source.readDeltaF32(name, base, into, rows);
     if (delta !== null) return delta;
-    return into !== undefined && into.length === base.length ? into.fill(0) : new Float32Array(base.length);
+    const length = base?.length ?? into?.length;
+    if (length === undefined)
+      throw new AppError('INTERNAL', `Cannot size the zero delta of "${name}": neither base nor into given`);
+    return into !== undefined && into.length === length ? into.fill(0) : new Float32Array(length);
   }
   digest(): Promise<string> {
     return this.source.digest();

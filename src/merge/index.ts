@@ -40,7 +40,10 @@ export {
 } from './merge-engine.js';
 export {
   inlineMergeExecutor,
+  runTaskStatisticJob,
   runTensorMergeJob,
+  type TaskStatisticJob,
+  type TaskStatisticResult,
   type MergeExecutor,
   type TensorMergeJob,
   type TensorMergeResult,

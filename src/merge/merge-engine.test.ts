@@ -37,12 +37,17 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** The experts weighted 1, 0.5, −0.25; TIES recipes give the second its own density. */
 function recipeFor(method: string, parameters: Record<string, unknown>, paths = experts) {
   return parseMergeRecipe({
     base: join(root, 'base'),
     method,
     parameters,
-    experts: paths.map((path, i) => ({ path, weight: [1, 0.5, -0.25][i] })),
+    experts: paths.map((path, i) => ({
+      path,
+      weight: [1, 0.5, -0.25][i],
+      ...(method === 'ties' && i === 1 ? { parameters: { density: 0.6 } } : {}),
+    })),
   });
 }
 
@@ -51,6 +56,8 @@ interface Run {
   readonly order: string[];
   /** Largest input (θ_0 elements) any merge job was given. */
   readonly largestJob: number;
+  /** Task-statistic jobs run (methods with `taskStatistic`, tensors merged in blocks). */
+  readonly statisticJobs: number;
   readonly progress: MergeProgress[];
 }
 
@@ -63,10 +70,16 @@ async function run(
 ): Promise<Run> {
   const executor = options.executor ?? inlineMergeExecutor;
   let largestJob = 0;
+  let statisticJobs = 0;
   const observed: MergeExecutor = {
     mergeTensor(job) {
       largestJob = Math.max(largestJob, job.input.base.length);
       return executor.mergeTensor(job);
+    },
+    taskStatistic(job) {
+      largestJob = Math.max(largestJob, job.delta.length);
+      statisticJobs++;
+      return executor.taskStatistic(job);
     },
     collectStats: (...args) => executor.collectStats(...args),
   };
@@ -87,7 +100,7 @@ async function run(
     tensors.set(t.name, { data: t.data.slice(), isPassThrough: t.isPassThrough });
     order.push(t.name);
   }
-  return { tensors, order, largestJob, progress };
+  return { tensors, order, largestJob, statisticJobs, progress };
 }
 
 function assertSameMerge(blocked: Run, whole: Run, what: string): void {
@@ -129,10 +142,25 @@ test('element-wise methods merged in row blocks give the same bits as whole tens
   }
 });
 
-test('methods that are not element-wise merge whole tensors whatever the block size', async () => {
-  const whole = await run('ties', { density: 0.5 }, { blockElements: Infinity });
-  const small = await run('ties', { density: 0.5 }, { blockElements: 40 });
-  assertSameMerge(small, whole, 'ties');
+test('TIES merged in row blocks, each τ_t threshold taken from the whole tensor, gives the same bits', async () => {
+  // per-expert density overrides reach the thresholds of blocked tensors too
+  const parameters = { density: 0.3, lambda: 0.9 };
+  const whole = await run('ties', parameters, { blockElements: Infinity });
+  assert.equal(whole.statisticJobs, 0);
+  for (const options of [{ blockElements: 40 }, { blockElements: 40, executor: pool, concurrency: 2 }]) {
+    const blocked = await run('ties', parameters, options);
+    const what = `ties, ${'executor' in options ? 'workers' : 'inline'}`;
+    assertSameMerge(blocked, whole, what);
+    // The threshold jobs see one whole τ_t at a time (the embedding: 96×16); the merges only blocks.
+    assert.equal(blocked.largestJob, 96 * 16, what);
+    assert.ok(blocked.statisticJobs >= 3 * 3, `${what}: a threshold per expert per blocked tensor`);
+  }
+});
+
+test('methods that are neither element-wise nor per-task merge whole tensors whatever the block size', async () => {
+  const whole = await run('breadcrumbs', {}, { blockElements: Infinity });
+  const small = await run('breadcrumbs', {}, { blockElements: 40 });
+  assertSameMerge(small, whole, 'breadcrumbs');
   assert.equal(small.largestJob, 96 * 16);
 });
 
@@ -158,8 +186,13 @@ test('a NaN in a late block is refused, naming its index in the whole tensor', a
       if (n === name) d[at] = Number.NaN;
     },
   });
-  for (const executor of [inlineMergeExecutor, pool]) {
-    await assert.rejects(run('task_arithmetic', {}, { blockElements: 40, executor }, [nan]), (e: Error) => {
+  for (const [method, executor] of [
+    ['task_arithmetic', inlineMergeExecutor],
+    ['task_arithmetic', pool],
+    ['ties', inlineMergeExecutor], // refused by the threshold job, before any block
+    ['ties', pool],
+  ] as const) {
+    await assert.rejects(run(method, {}, { blockElements: 40, executor }, [nan]), (e: Error) => {
       assert.equal((e as Error & { code?: string }).code, 'MERGE_INPUT_INVALID');
       assert.match(e.message, new RegExp(`${name}: element ${at} of expert #0 is NaN`));
       return true;

@@ -120,7 +120,9 @@ async function readTensorInput(
   expertParams: readonly Record<string, unknown>[],
   pool: Float32BufferPool,
   rows?: RowRange,
+  statistics?: Promise<Float64Array>,
 ): Promise<TensorMergeInput> {
+  const taskStatistics = await statistics;
   const count = rows === undefined ? t.elementCount : rows.count * elementsPerRow(t.shape);
   const base = await inputs.base.readF32(t.name, pool.acquire(count), rows);
   // The experts' reads run side by side on libuv's thread pool (a full-checkpoint expert
@@ -138,6 +140,7 @@ async function readTensorInput(
     name: t.name,
     shape: rows === undefined ? t.shape : [rows.count, ...t.shape.slice(1)],
     ...(rows === undefined ? {} : { firstElement: rows.first * elementsPerRow(t.shape) }),
+    ...(taskStatistics === undefined ? {} : { taskStatistics }),
     kind: t.kind,
     base,
     deltas,
@@ -146,6 +149,45 @@ async function readTensorInput(
     seed: t.seed,
     isSvdExcluded: t.isSvdExcluded,
   };
+}
+
+/**
+ * Each τ_t's number for a method with `taskStatistic` (a tensor it merges in blocks): every task
+ * vector read whole, one at a time (with θ_0 when a source needs it to form τ_t), and handed to
+ * the executor, so the numbers are computed where merges run.
+ */
+async function taskStatistics(
+  inputs: MergeInputs,
+  t: PlannedTensor,
+  executor: MergeExecutor,
+  expertParams: readonly Record<string, unknown>[],
+  pool: Float32BufferPool,
+): Promise<Float64Array> {
+  const { recipe, experts } = inputs;
+  const has = (e: number): boolean => t.expertIndices.includes(e);
+  const needsBase = experts.some((expert, e) => has(e) && expert.format !== 'delta');
+  const base = needsBase ? await inputs.base.readF32(t.name, pool.acquire(t.elementCount)) : undefined;
+  try {
+    const values = new Float64Array(experts.length);
+    for (let e = 0; e < experts.length; e++) {
+      const into = pool.acquire(t.elementCount);
+      const delta = has(e) ? await experts[e].readDelta(t.name, base, into) : into.fill(0);
+      if (delta !== into) pool.release(into.buffer);
+      const { value, spent } = await executor.taskStatistic({
+        method: recipe.method,
+        params: recipe.parameters,
+        name: t.name,
+        taskIndex: e,
+        expertParams,
+        delta,
+      });
+      pool.release(...spent);
+      values[e] = value;
+    }
+    return values;
+  } finally {
+    if (base !== undefined) pool.release(base.buffer);
+  }
 }
 
 /**
@@ -203,16 +245,32 @@ export async function* streamMergedTensors(
   const started = performance.now();
   const units = mergeUnits(
     plan,
-    method.isElementwise === true && method.createCollector === undefined,
+    (method.isElementwise === true || method.taskStatistic !== undefined) &&
+      method.createCollector === undefined,
     options.blockElements ?? DEFAULT_BLOCK_ELEMENTS,
   );
+  // The per-task numbers of the tensor whose blocks are being read (methods with `taskStatistic`).
+  let statistics: { tensor: PlannedTensor; values: Promise<Float64Array> } | undefined;
   // Inputs being read ahead, in unit order: the next unit's, while the merges in flight run.
   const reads: Promise<TensorMergeInput>[] = [];
   let nextRead = 0;
   const readAhead = (): void => {
     while (nextRead < units.length && reads.length < 1) {
       const u = units[nextRead++];
-      const r = readTensorInput(inputs, u.tensor, weights, expertParams, pool, u.rows);
+      if (u.rows !== undefined && method.taskStatistic !== undefined && statistics?.tensor !== u.tensor) {
+        const values = taskStatistics(inputs, u.tensor, executor, expertParams, pool);
+        values.catch(() => undefined); // observed by the block reads that await it
+        statistics = { tensor: u.tensor, values };
+      }
+      const r = readTensorInput(
+        inputs,
+        u.tensor,
+        weights,
+        expertParams,
+        pool,
+        u.rows,
+        u.rows === undefined ? undefined : statistics?.values,
+      );
       r.catch(() => undefined); // observed by the merge that takes it
       reads.push(r);
     }
@@ -258,7 +316,8 @@ export async function* streamMergedTensors(
       let whole = merged;
       if (u.rows !== undefined) {
         assembling ??= {
-          data: options.recycleOutputs === true ? pool.acquire(t.elementCount) : new Float32Array(t.elementCount),
+          data:
+            options.recycleOutputs === true ? pool.acquire(t.elementCount) : new Float32Array(t.elementCount),
           isPassThrough: true,
         };
         assembling.data.set(merged.data, u.rows.first * elementsPerRow(t.shape));
@@ -278,7 +337,13 @@ export async function* streamMergedTensors(
         elapsedMs: timings.mergeMs,
       });
       if (!u.isLast) continue;
-      yield { name: t.name, shape: t.shape, data: whole.data, aliases: t.aliases, isPassThrough: whole.isPassThrough };
+      yield {
+        name: t.name,
+        shape: t.shape,
+        data: whole.data,
+        aliases: t.aliases,
+        isPassThrough: whole.isPassThrough,
+      };
       if (options.recycleOutputs === true) pool.release(whole.data.buffer);
     }
   } finally {

@@ -23,6 +23,24 @@ export interface TensorMergeResult {
   readonly spent: readonly ArrayBuffer[];
 }
 
+/** τ_t of one whole tensor, for a method's {@link MergeMethod.taskStatistic}. */
+export interface TaskStatisticJob {
+  readonly method: string;
+  readonly params: unknown;
+  /** The tensor's name (for errors). */
+  readonly name: string;
+  readonly taskIndex: number;
+  readonly expertParams: TensorMergeInput['expertParams'];
+  /** τ_t, whole; the executor takes ownership and hands its buffer back as `spent`. */
+  readonly delta: Float32Array;
+}
+
+/** The number, and the job's buffers for reuse. */
+export interface TaskStatisticResult {
+  readonly value: number;
+  readonly spent: readonly ArrayBuffer[];
+}
+
 /** Called with buffers an executor is done with (for reuse by the caller). */
 export type RecycleBuffers = (buffers: readonly ArrayBuffer[]) => void;
 
@@ -35,6 +53,8 @@ export type RecycleBuffers = (buffers: readonly ArrayBuffer[]) => void;
 export interface MergeExecutor {
   /** Checks and merges one tensor (see {@link runTensorMergeJob}); the result's buffer is the caller's. */
   mergeTensor(job: TensorMergeJob): Promise<TensorMergeResult>;
+  /** Computes one task vector's number for a method with `taskStatistic` (see {@link runTaskStatisticJob}). */
+  taskStatistic(job: TaskStatisticJob): Promise<TaskStatisticResult>;
   /**
    * Runs a method's first pass over every tensor and returns its statistics (methods with
    * `createCollector`). Each input's buffers go to `recycle` once observed (collectors copy what they keep).
@@ -93,6 +113,27 @@ export async function runTensorMergeJob(job: TensorMergeJob): Promise<TensorMerg
   return { data: out, isPassThrough: false, spent: buffersOf([input.base, ...input.deltas, ...lent], out) };
 }
 
+/**
+ * Runs a statistic job on the current thread (the function a worker runs, too): refuses a NaN/±Inf
+ * in τ_t, then computes the method's number.
+ * @throws AppError `MERGE_INPUT_INVALID` (non-finite τ_t), `INTERNAL` (the method has no such number).
+ */
+export function runTaskStatisticJob(job: TaskStatisticJob): Promise<TaskStatisticResult> {
+  const method = findMergeMethod(job.method);
+  if (method.taskStatistic === undefined) {
+    throw new AppError('INTERNAL', `Cannot compute a task statistic with ${job.method}: it has none`);
+  }
+  const i = firstNonFiniteIndex(job.delta);
+  if (i >= 0) {
+    throw new AppError(
+      'MERGE_INPUT_INVALID',
+      `Cannot merge tensor ${job.name}: element ${i} of expert #${job.taskIndex} is ${job.delta[i]}`,
+    );
+  }
+  const value = method.taskStatistic(job.delta, job.taskIndex, job.expertParams, job.params);
+  return Promise.resolve({ value, spent: buffersOf([job.delta]) });
+}
+
 /** @throws AppError `MERGE_INPUT_INVALID` naming the first NaN/±Inf in θ_0 or a τ_t. */
 function assertFiniteInputs(input: TensorMergeJob['input']): void {
   const inputs = [input.base, ...input.deltas];
@@ -111,6 +152,7 @@ function assertFiniteInputs(input: TensorMergeJob['input']): void {
 /** The executor that runs everything on the calling thread. */
 export const inlineMergeExecutor: MergeExecutor = {
   mergeTensor: runTensorMergeJob,
+  taskStatistic: runTaskStatisticJob,
   async collectStats(methodName, params, inputs, recycle) {
     const method = findMergeMethod(methodName);
     if (method.createCollector === undefined) return undefined;

@@ -1,5 +1,5 @@
 import { AppError, isAppError, type ErrorCode } from '../shared/index.js';
-import { buffersOf, runTensorMergeJob } from './merge-executor.js';
+import { buffersOf, runTaskStatisticJob, runTensorMergeJob } from './merge-executor.js';
 import { fromWire, type MergeReply, type MergeRequest } from './merge.messages.js';
 import type { GlobalStatsCollector } from './methods/merge-method.js';
 import { findMergeMethod } from './methods/registry.js';
@@ -47,6 +47,20 @@ export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<H
             transfer: [result, ...spent],
           };
         }
+        case 'task-statistic': {
+          const { value, spent } = await runTaskStatisticJob({
+            method: request.method,
+            params: request.params,
+            name: request.name,
+            taskIndex: request.taskIndex,
+            expertParams: request.expertParams,
+            delta: new Float32Array(request.delta, 0, request.length),
+          });
+          return {
+            reply: { type: 'statistic', jobId: request.jobId, value, spent: [...spent] },
+            transfer: [...spent],
+          };
+        }
         case 'collect-begin': {
           const method = findMergeMethod(request.method);
           if (method.createCollector === undefined) {
@@ -79,7 +93,7 @@ export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<H
         }
       }
     } catch (e) {
-      if (request.type !== 'merge') collectors.delete(request.jobId);
+      if (request.type !== 'merge' && request.type !== 'task-statistic') collectors.delete(request.jobId);
       return failure(request.jobId, e);
     }
   };

@@ -3,7 +3,14 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../shared/index.js';
-import type { MergeExecutor, RecycleBuffers, TensorMergeJob, TensorMergeResult } from './merge-executor.js';
+import type {
+  MergeExecutor,
+  RecycleBuffers,
+  TaskStatisticJob,
+  TaskStatisticResult,
+  TensorMergeJob,
+  TensorMergeResult,
+} from './merge-executor.js';
 import { toWire, transferableBuffer, type MergeReply, type MergeRequest } from './merge.messages.js';
 import type { TensorMergeInput } from './methods/merge-method.js';
 
@@ -131,6 +138,31 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
       isPassThrough: reply.isPassThrough,
       spent: reply.spent,
     };
+  }
+
+  /** @throws AppError `RESOURCE_CLOSED` after `close()`, the method's error code on failure. */
+  async taskStatistic(job: TaskStatisticJob): Promise<TaskStatisticResult> {
+    const delta = transferableBuffer(job.delta);
+    const reply = await this.#submit(
+      {
+        type: 'task-statistic',
+        jobId: 0,
+        method: job.method,
+        params: job.params,
+        name: job.name,
+        taskIndex: job.taskIndex,
+        expertParams: job.expertParams,
+        delta,
+        length: job.delta.length,
+      },
+      [delta],
+    );
+    if (reply.type !== 'statistic')
+      throw new AppError(
+        'INTERNAL',
+        `Cannot compute a statistic of ${job.name}: unexpected reply ${reply.type}`,
+      );
+    return { value: reply.value, spent: reply.spent };
   }
 
   /** Runs the first pass on one worker (inputs are transferred one at a time and come back to `recycle`). */

@@ -22,6 +22,7 @@ export interface WireTensorInput {
   readonly seed: number;
   readonly isSvdExcluded: boolean;
   readonly firstElement?: number;
+  readonly taskStatistics?: readonly number[];
 }
 
 /** Requests to a worker. `collect-*` requests of one job go to the same worker, in order. */
@@ -35,6 +36,18 @@ export type MergeRequest =
       input: WireTensorInput;
       /** Buffer to write the result into (its first `input.length` floats), lent by the engine. */
       out?: ArrayBuffer;
+    }
+  | {
+      type: 'task-statistic';
+      jobId: number;
+      method: string;
+      params: unknown;
+      name: string;
+      taskIndex: number;
+      expertParams: readonly Readonly<Record<string, unknown>>[];
+      /** τ_t: the first `length` floats. */
+      delta: ArrayBuffer;
+      length: number;
     }
   | { type: 'collect-begin'; jobId: number; method: string; params: unknown }
   | { type: 'collect-observe'; jobId: number; input: WireTensorInput }
@@ -54,6 +67,7 @@ export type MergeReply =
       isPassThrough: boolean;
       spent: ArrayBuffer[];
     }
+  | { type: 'statistic'; jobId: number; value: number; spent: ArrayBuffer[] }
   | { type: 'ack'; jobId: number; spent?: ArrayBuffer[] }
   | { type: 'collected'; jobId: number; stats: unknown }
   | { type: 'failed'; jobId: number; code: ErrorCode; message: string };
@@ -86,6 +100,7 @@ export function toWire(input: TensorMergeInput): { wire: WireTensorInput; transf
       seed: input.seed,
       isSvdExcluded: input.isSvdExcluded,
       ...(input.firstElement === undefined ? {} : { firstElement: input.firstElement }),
+      ...(input.taskStatistics === undefined ? {} : { taskStatistics: Array.from(input.taskStatistics) }),
     },
     transfer,
   };
@@ -104,5 +119,6 @@ export function fromWire(wire: WireTensorInput): TensorMergeInput {
     seed: wire.seed,
     isSvdExcluded: wire.isSvdExcluded,
     ...(wire.firstElement === undefined ? {} : { firstElement: wire.firstElement }),
+    ...(wire.taskStatistics === undefined ? {} : { taskStatistics: Float64Array.from(wire.taskStatistics) }),
   };
 }

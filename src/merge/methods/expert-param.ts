@@ -5,7 +5,7 @@ import type { TensorMergeInput } from './merge-method.js';
  * defaulted by the engine through the method's `paramsSchema`) or the method-level value.
  */
 export function expertNumber(
-  input: TensorMergeInput,
+  input: Pick<TensorMergeInput, 'expertParams'>,
   taskIndex: number,
   key: string,
   fallback: number,

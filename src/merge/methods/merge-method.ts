@@ -35,6 +35,11 @@ export interface TensorMergeInput {
    * Absent or 0 for a whole tensor. Used to name elements in errors.
    */
   readonly firstElement?: number;
+  /**
+   * Per task vector, the number {@link MergeMethod.taskStatistic} gives for the whole tensor, when
+   * the engine computed them beforehand (this input is then a block of rows of the tensor).
+   */
+  readonly taskStatistics?: Float64Array;
 }
 
 /** Whole-model statistics collected in a first pass, for methods that need them (global TIES, PCB, TALL λ). */
@@ -70,6 +75,20 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
    * of each input at once. Requires no first pass.
    */
   readonly isElementwise?: boolean;
+  /**
+   * For methods that are element-wise once one number per task vector of the tensor is known
+   * (TIES: τ_t's magnitude threshold): that number, from the whole τ_t (`expertParams` as in the
+   * input). The engine may then read a large tensor's task vectors whole one at a time to get
+   * them, and merge it in blocks of rows with the numbers in `input.taskStatistics`, which
+   * `mergeTensorInto` must use when present (and compute the same way otherwise). Requires no
+   * first pass.
+   */
+  taskStatistic?(
+    delta: Float32Array,
+    taskIndex: number,
+    expertParams: TensorMergeInput['expertParams'],
+    params: P,
+  ): number;
   /** Present when the method needs a first pass over the whole model. */
   createCollector?(params: P): GlobalStatsCollector<S>;
   /**

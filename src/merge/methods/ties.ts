@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { generalizedTaskArithmeticInto } from '../kernels/generalized-task-arithmetic.js';
 import { magnitudeThreshold } from '../kernels/magnitude-prune.js';
 import { expertNumber } from './expert-param.js';
-import type { MergeMethod } from './merge-method.js';
+import type { MergeMethod, TensorMergeInput } from './merge-method.js';
 
 /** Parameters of {@link tiesMethod}. */
 export interface TiesParams {
@@ -19,6 +19,16 @@ export interface TiesParams {
 
 /** Zod schema fragment for a kept fraction. */
 export const densitySchema = z.number().gt(0).lte(1);
+
+/** τ_t's trim threshold: keep |x| ≥ it (the top `density` fraction of this tensor's entries). */
+function trimThreshold(
+  delta: Float32Array,
+  t: number,
+  expertParams: TensorMergeInput['expertParams'],
+  params: TiesParams,
+): number {
+  return magnitudeThreshold(delta, expertNumber({ expertParams }, t, 'density', params.density));
+}
 
 /**
  * TIES-Merging, per tensor as in mergekit (Yadav et al., arXiv:2306.01708; mergekit `sparsify.py`
@@ -37,10 +47,11 @@ export const tiesMethod: MergeMethod<TiesParams> = {
     lambda: z.number().finite().default(1),
     normalize: z.boolean().default(true),
   }),
+  taskStatistic: trimThreshold,
   mergeTensorInto(out, input, params) {
-    const thresholds = Float64Array.from(input.deltas, (delta, t) =>
-      magnitudeThreshold(delta, expertNumber(input, t, 'density', params.density)),
-    );
+    const thresholds =
+      input.taskStatistics ??
+      Float64Array.from(input.deltas, (delta, t) => trimThreshold(delta, t, input.expertParams, params));
     const firstNonFiniteOutput = generalizedTaskArithmeticInto(out, input.base, input.deltas, input.weights, {
       isConsensus: true,
       isNormalized: params.normalize,
