@@ -157,6 +157,17 @@ test('TIES merged in row blocks, each τ_t threshold taken from the whole tensor
   }
 });
 
+test('subspace methods take the tensors outside their SVD path in blocks, with the same bits', async () => {
+  for (const method of ['tsv_m', 'lors']) {
+    const whole = await run(method, {}, { blockElements: Infinity });
+    const blocked = await run(method, {}, { blockElements: 40 });
+    assertSameMerge(blocked, whole, method);
+    assert.equal(whole.largestJob, 96 * 16, `${method}: the excluded embedding whole`);
+    // the fc matrices (32×16) take the SVD path whole; the embedding and convs go in blocks
+    assert.equal(blocked.largestJob, 32 * 16, `${method}: blocked`);
+  }
+});
+
 test('methods that are neither element-wise nor per-task merge whole tensors whatever the block size', async () => {
   const whole = await run('breadcrumbs', {}, { blockElements: Infinity });
   const small = await run('breadcrumbs', {}, { blockElements: 40 });

@@ -60,16 +60,16 @@ interface MergeUnit {
   readonly isLast: boolean;
 }
 
-/** The plan as units: tensors above `blockElements` split into row blocks when `isElementwise`. */
+/** The plan as units: tensors above `blockElements` split into row blocks where `isBlockable`. */
 function mergeUnits(
   plan: readonly PlannedTensor[],
-  isElementwise: boolean,
+  isBlockable: (t: PlannedTensor) => boolean,
   blockElements: number,
 ): MergeUnit[] {
   const units: MergeUnit[] = [];
   for (const t of plan) {
     const rowCount = rowCountOf(t.shape);
-    if (!isElementwise || t.elementCount <= blockElements || rowCount < 2) {
+    if (t.elementCount <= blockElements || rowCount < 2 || !isBlockable(t)) {
       units.push({ tensor: t, elementCount: t.elementCount, isLast: true });
       continue;
     }
@@ -245,8 +245,11 @@ export async function* streamMergedTensors(
   const started = performance.now();
   const units = mergeUnits(
     plan,
-    (method.isElementwise === true || method.taskStatistic !== undefined) &&
-      method.createCollector === undefined,
+    (t) =>
+      method.createCollector === undefined &&
+      (method.isElementwise === true ||
+        method.taskStatistic !== undefined ||
+        method.isElementwiseFor?.(t) === true),
     options.blockElements ?? DEFAULT_BLOCK_ELEMENTS,
   );
   // The per-task numbers of the tensor whose blocks are being read (methods with `taskStatistic`).

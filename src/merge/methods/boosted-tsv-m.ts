@@ -24,7 +24,13 @@ import {
   type Svd,
 } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { subspaceMatrixDeltas, mergeTaskSingularVectors, SvdSettingsShape, taskSeed } from './tsv-m.js';
+import {
+  isOutsideSvdPath,
+  mergeTaskSingularVectors,
+  subspaceMatrixDeltas,
+  SvdSettingsShape,
+  taskSeed,
+} from './tsv-m.js';
 
 /** Parameters of {@link boostedTsvM}. */
 export const BoostedTsvMParamsSchema = z.strictObject({
@@ -87,6 +93,7 @@ export function createBoostedTsvM(backend?: LinalgBackend): MergeMethod<BoostedT
   return {
     name: 'boosted_tsv_m',
     space: 'subspace',
+    isElementwiseFor: isOutsideSvdPath,
     paramsSchema: BoostedTsvMParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();

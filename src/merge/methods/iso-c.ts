@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { LinalgBackend } from '../linalg/index.js';
 import { polarFactor, sharedLinalgBackend, sumTaskVectors } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { subspaceMatrixDeltas } from './tsv-m.js';
+import { isOutsideSvdPath, subspaceMatrixDeltas } from './tsv-m.js';
 
 /** Parameters of {@link isoC}. */
 export const IsoCParamsSchema = z.strictObject({
@@ -26,6 +26,7 @@ export function createIsoC(backend?: LinalgBackend): MergeMethod<IsoCParams> {
   return {
     name: 'iso_c',
     space: 'subspace',
+    isElementwiseFor: isOutsideSvdPath,
     paramsSchema: IsoCParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { LinalgBackend } from '../linalg/index.js';
 import { polarFactor, sharedLinalgBackend, sumTaskVectors, truncatedSvd, type Svd } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { subspaceMatrixDeltas, SvdSettingsShape, taskSeed } from './tsv-m.js';
+import { isOutsideSvdPath, subspaceMatrixDeltas, SvdSettingsShape, taskSeed } from './tsv-m.js';
 
 /** Parameters of {@link isoCts}. */
 export const IsoCtsParamsSchema = z.strictObject({
@@ -52,6 +52,7 @@ export function createIsoCts(backend?: LinalgBackend): MergeMethod<IsoCtsParams>
   return {
     name: 'iso_cts',
     space: 'subspace',
+    isElementwiseFor: isOutsideSvdPath,
     paramsSchema: IsoCtsParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();

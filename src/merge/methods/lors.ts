@@ -16,7 +16,7 @@ import {
   truncatedSvd,
 } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { subspaceMatrixDeltas, SvdSettingsShape, taskSeed } from './tsv-m.js';
+import { isOutsideSvdPath, subspaceMatrixDeltas, SvdSettingsShape, taskSeed } from './tsv-m.js';
 
 /** Parameters of {@link lors}. */
 export const LorsParamsSchema = z.strictObject({
@@ -62,6 +62,7 @@ export function createLors(backend?: LinalgBackend): MergeMethod<LorsParams> {
   return {
     name: 'lors',
     space: 'subspace',
+    isElementwiseFor: isOutsideSvdPath,
     paramsSchema: LorsParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();

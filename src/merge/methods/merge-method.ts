@@ -8,6 +8,7 @@
  * Parameter-space methods (linear, Model Stock, Karcher, SLERP) reconstruct θ_t = θ_0 + τ_t.
  */
 import type { ZodType } from 'zod';
+import type { SvdEligibilityInput } from '../linalg/svd-eligibility.js';
 
 /** How a tensor is treated by methods that distinguish matrices from everything else. */
 export type TensorKind = 'matrix' | 'vector' | 'conv' | 'embedding';
@@ -75,6 +76,11 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
    * of each input at once. Requires no first pass.
    */
   readonly isElementwise?: boolean;
+  /**
+   * {@link isElementwise} for some tensors only: subspace methods are element-wise on the tensors
+   * outside their SVD path (1-D, conv, SVD-excluded embeddings), which take the non-matrix rule.
+   */
+  isElementwiseFor?(tensor: SvdEligibilityInput): boolean;
   /**
    * For methods that are element-wise once one number per task vector of the tensor is known
    * (TIES: τ_t's magnitude threshold): that number, from the whole τ_t (`expertParams` as in the

@@ -23,7 +23,7 @@ import {
   type Matrix,
 } from '../linalg/index.js';
 import type { MergeMethod } from './merge-method.js';
-import { subspaceMatrixDeltas, SvdSettingsShape } from './tsv-m.js';
+import { isOutsideSvdPath, subspaceMatrixDeltas, SvdSettingsShape } from './tsv-m.js';
 
 /** Parameters of {@link subspaceBoosting}. */
 export const SubspaceBoostingParamsSchema = z.strictObject({
@@ -116,6 +116,7 @@ export function createSubspaceBoosting(backend?: LinalgBackend): MergeMethod<Sub
   return {
     name: 'subspace_boosting',
     space: 'subspace',
+    isElementwiseFor: isOutsideSvdPath,
     paramsSchema: SubspaceBoostingParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();

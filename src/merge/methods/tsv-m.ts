@@ -23,6 +23,7 @@ import {
   type Matrix,
   type PolarMethod,
   type Svd,
+  type SvdEligibilityInput,
 } from '../linalg/index.js';
 import type { MergeMethod, TensorMergeInput } from './merge-method.js';
 
@@ -94,6 +95,14 @@ export function meanRuleInto(
 }
 
 /**
+ * `MergeMethod.isElementwiseFor` of the subspace methods: the tensors outside the SVD path take
+ * the non-matrix rule, a weighted sum of task vectors.
+ */
+export function isOutsideSvdPath(tensor: SvdEligibilityInput): boolean {
+  return !isSvdMatrix(tensor);
+}
+
+/**
  * The prologue every subspace method shares: weights the task vectors; writes the base when
  * there is nothing to merge (no or all-zero task vectors, scale 0); applies the method's
  * non-matrix rule (`mean`: base + scale·mean τ'; `sum`: base + scale·Σ τ') to tensors outside the
@@ -121,6 +130,7 @@ export function createTsvM(backend?: LinalgBackend): MergeMethod<TsvMParams> {
   return {
     name: 'tsv_m',
     space: 'subspace',
+    isElementwiseFor: isOutsideSvdPath,
     paramsSchema: TsvMParamsSchema,
     async mergeTensorInto(out, input, params) {
       const be = backend ?? sharedLinalgBackend();
