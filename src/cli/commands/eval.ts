@@ -20,6 +20,7 @@ import {
 import { mergeToCheckpoint, parseMergeRecipe } from '../../merge/index.js';
 import { openWhisperModel, transcribe, WEIGHT_TYPES, type WeightType } from '../../whisper/index.js';
 import { addConditionOnPreviousTextOptions } from './condition-option.js';
+import { positiveInt } from './positive-int.js';
 
 /** Options of `chorus eval` after parsing. */
 export interface EvalCommandOptions {
@@ -43,11 +44,6 @@ export interface EvalCommandOptions {
   readonly conditionOnPreviousText?: boolean;
 }
 
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
 const nonNegativeInt = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');

@@ -17,6 +17,7 @@ import {
   type MergeProgress,
 } from '../../merge/index.js';
 import { BYTES_PER_MIB } from '../../shared/index.js';
+import { positiveInt } from './positive-int.js';
 
 /** Options of the merge command, as commander parses them. */
 interface MergeCommandOptions {
@@ -27,12 +28,6 @@ interface MergeCommandOptions {
   readonly pathwayLambda?: number;
   readonly allowedRoot?: string[];
   readonly progress: boolean;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
 }
 
 function nonNegativeNumber(value: string): number {

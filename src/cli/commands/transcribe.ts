@@ -22,6 +22,7 @@ import {
 } from '../../whisper/index.js';
 import { AppError } from '../../shared/index.js';
 import { addConditionOnPreviousTextOptions } from './condition-option.js';
+import { positiveInt } from './positive-int.js';
 
 /** Output formats (the OpenAI API's `response_format` values). */
 export const TRANSCRIBE_FORMATS = ['text', 'json', 'verbose_json', 'srt', 'vtt'] as const;
@@ -53,12 +54,6 @@ const PROGRESS_MIN_SEC = 30;
 
 /** The shipped base model, relative to this file (src/cli/commands → repo root). */
 const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/base', import.meta.url));
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
 
 function temperatureValue(value: string): number {
   const n = Number(value);

@@ -1,0 +1,11 @@
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * Commander argument parser for counts such as `--threads <n>` or `--beam <n>`: an integer ≥ 1.
+ * @throws InvalidArgumentError (commander reports it as an invalid option argument, exit code 1)
+ */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
