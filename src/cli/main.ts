@@ -4,21 +4,34 @@
  */
 import { Command } from 'commander';
 import { AppError, isAppError } from '../shared/index.js';
-import { registerEvalCommand } from './commands/eval.js';
-import { registerExportCommand } from './commands/export.js';
-import { registerMergeCommand } from './commands/merge.js';
-import { registerTranscribeCommands } from './commands/transcribe.js';
+import { declareEvalCommand } from './commands/eval-command.js';
+import { declareExportCommand } from './commands/export-command.js';
+import { declareMergeCommand } from './commands/merge-command.js';
+import { declareTranscribeCommands } from './commands/transcribe-command.js';
 
-/** Builds the `chorus` command tree. Commands register here, in one place. */
+/**
+ * Builds the `chorus` command tree. Commands register here, in one place: each is declared
+ * (arguments, options, help) from its light `*-command.ts` module, and its implementation, which
+ * loads the model code, the merge engine and ONNX Runtime, is imported only when the command
+ * runs, so that help and argument errors do not wait for it.
+ */
 export function buildProgram(): Command {
   const program = new Command('chorus')
     .description('Real-time Whisper speech recognition and translation, with an embedded merge engine')
     .showHelpAfterError()
     .exitOverride();
-  registerEvalCommand(program);
-  registerExportCommand(program);
-  registerMergeCommand(program);
-  registerTranscribeCommands(program);
+  declareEvalCommand(program, async (manifestPath, options) =>
+    (await import('./commands/eval.js')).runEvalCommand(manifestPath, options),
+  );
+  declareExportCommand(program, async (modelDir, options) =>
+    (await import('./commands/export.js')).runExportCommand(modelDir, options),
+  );
+  declareMergeCommand(program, async (recipePath, options) =>
+    (await import('./commands/merge.js')).runMergeCommand(recipePath, options),
+  );
+  declareTranscribeCommands(program, async (files, options) =>
+    (await import('./commands/transcribe.js')).runTranscribeCommand(files, options),
+  );
   return program;
 }
 

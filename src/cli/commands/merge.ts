@@ -5,36 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { SingleBar } from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import {
   inlineMergeExecutor,
   loadMergeRecipe,
   MergeWorkerPool,
   mergeToCheckpoint,
   writeLanguagePathways,
-  DEFAULT_PATHWAY_LAMBDA,
   type MergeExecutor,
   type MergeProgress,
 } from '../../merge/index.js';
 import { BYTES_PER_MIB } from '../../shared/index.js';
-import { positiveInt } from './positive-int.js';
-
-/** Options of the merge command, as commander parses them. */
-interface MergeCommandOptions {
-  readonly out: string;
-  readonly threads?: number;
-  readonly overwrite?: boolean;
-  readonly pathways?: boolean;
-  readonly pathwayLambda?: number;
-  readonly allowedRoot?: string[];
-  readonly progress: boolean;
-}
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
-  return n;
-}
+import { declareMergeCommand, type MergeCommandOptions } from './merge-command.js';
 
 function chorusVersion(): string {
   try {
@@ -76,61 +58,49 @@ function progressReporter(isEnabled: boolean): { onProgress: (p: MergeProgress) 
   };
 }
 
-/** Registers `chorus merge` on the program. */
-export function registerMergeCommand(program: Command): void {
-  program
-    .command('merge')
-    .description('Merge a base Whisper checkpoint with language/domain experts per a YAML or JSON recipe')
-    .argument('<recipe>', 'recipe file (YAML or JSON): base, method, parameters, experts, output, seed')
-    .requiredOption('--out <dir>', 'output checkpoint folder (written atomically)')
-    .option('--threads <n>', 'worker threads (default: cores − 1; 1 merges on the main thread)', positiveInt)
-    .option('--overwrite', 'replace an existing output folder')
-    .option('--pathways', 'also write per-language pathway masks (pathways/<name>.mask.safetensors)')
-    .option(
-      '--pathway-lambda <x>',
-      `λ of the pathway masks (default ${DEFAULT_PATHWAY_LAMBDA})`,
-      nonNegativeNumber,
-    )
-    .option('--allowed-root <dir...>', 'refuse inputs outside these folders')
-    .option('--no-progress', 'no progress bar')
-    .action(async (recipePath: string, options: MergeCommandOptions) => {
-      const recipe = await loadMergeRecipe(recipePath);
-      const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
-      const pool = threads > 1 ? new MergeWorkerPool({ threadCount: threads }) : undefined;
-      const executor: MergeExecutor = pool ?? inlineMergeExecutor;
-      const reporter = progressReporter(options.progress);
-      try {
-        const result = await mergeToCheckpoint(recipe, options.out, {
-          executor,
-          concurrency: threads,
-          chorusVersion: chorusVersion(),
-          overwrite: options.overwrite === true,
-          onProgress: reporter.onProgress,
-          ...(options.allowedRoot !== undefined ? { allowedRoots: options.allowedRoot } : {}),
-        });
-        reporter.stop();
-        const seconds = ((result.provenance?.timings_ms.total ?? 0) / 1000).toFixed(1);
-        process.stdout.write(
-          result.isCached
-            ? `${result.outDir}: already holds merge ${result.id}\n`
-            : `${result.outDir}: merged ${recipe.method} (${recipe.experts.length} experts) in ${seconds} s, id ${result.id}\n`,
-        );
-        if (options.pathways === true) {
-          const summary = await writeLanguagePathways(result.outDir, {
-            ...(options.pathwayLambda !== undefined ? { maskLambda: options.pathwayLambda } : {}),
-            ...(options.allowedRoot !== undefined
-              ? { allowedRoots: [...options.allowedRoot, result.outDir] }
-              : {}),
-          });
-          for (const [name, info] of Object.entries(summary.languages)) {
-            process.stdout.write(
-              `pathway ${name}: ${(info.density * 100).toFixed(1)} % of entries (${info.file})\n`,
-            );
-          }
-        }
-      } finally {
-        reporter.stop();
-        await pool?.close();
-      }
+/** Runs `chorus merge`: merges per the recipe, then writes the pathway masks if asked. */
+export async function runMergeCommand(recipePath: string, options: MergeCommandOptions): Promise<void> {
+  const recipe = await loadMergeRecipe(recipePath);
+  const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
+  const pool = threads > 1 ? new MergeWorkerPool({ threadCount: threads }) : undefined;
+  const executor: MergeExecutor = pool ?? inlineMergeExecutor;
+  const reporter = progressReporter(options.progress);
+  try {
+    const result = await mergeToCheckpoint(recipe, options.out, {
+      executor,
+      concurrency: threads,
+      chorusVersion: chorusVersion(),
+      overwrite: options.overwrite === true,
+      onProgress: reporter.onProgress,
+      ...(options.allowedRoot !== undefined ? { allowedRoots: options.allowedRoot } : {}),
     });
+    reporter.stop();
+    const seconds = ((result.provenance?.timings_ms.total ?? 0) / 1000).toFixed(1);
+    process.stdout.write(
+      result.isCached
+        ? `${result.outDir}: already holds merge ${result.id}\n`
+        : `${result.outDir}: merged ${recipe.method} (${recipe.experts.length} experts) in ${seconds} s, id ${result.id}\n`,
+    );
+    if (options.pathways === true) {
+      const summary = await writeLanguagePathways(result.outDir, {
+        ...(options.pathwayLambda !== undefined ? { maskLambda: options.pathwayLambda } : {}),
+        ...(options.allowedRoot !== undefined
+          ? { allowedRoots: [...options.allowedRoot, result.outDir] }
+          : {}),
+      });
+      for (const [name, info] of Object.entries(summary.languages)) {
+        process.stdout.write(
+          `pathway ${name}: ${(info.density * 100).toFixed(1)} % of entries (${info.file})\n`,
+        );
+      }
+    }
+  } finally {
+    reporter.stop();
+    await pool?.close();
+  }
+}
+
+/** Registers `chorus merge` on the program, its implementation loaded with it (main.ts loads it lazily). */
+export function registerMergeCommand(program: Command): void {
+  declareMergeCommand(program, runMergeCommand);
 }
