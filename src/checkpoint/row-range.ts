@@ -34,7 +34,13 @@ export function elementsOfRows(
   const total = rowCountOf(shape);
   if (rows === undefined) return { start: 0, count: perRow * total };
   const { first, count } = rows;
-  if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > total) {
+  if (
+    !Number.isInteger(first) ||
+    !Number.isInteger(count) ||
+    first < 0 ||
+    count < 0 ||
+    first + count > total
+  ) {
     throw new AppError('INTERNAL', `Cannot read rows ${first}+${count} of ${what}: it has ${total} rows`);
   }
   return { start: first * perRow, count: count * perRow };

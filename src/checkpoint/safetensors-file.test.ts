@@ -281,7 +281,9 @@ test('readF32() with a row range returns exactly those rows of the whole read, f
         await assert.rejects(f.readF32('w', undefined, { first, count: rowCount - first + 1 }), {
           code: 'INTERNAL',
         });
-        await assert.rejects(f.readF32('w', new Float32Array(count * perRow + 1), rows), { code: 'INTERNAL' });
+        await assert.rejects(f.readF32('w', new Float32Array(count * perRow + 1), rows), {
+          code: 'INTERNAL',
+        });
       }),
       { numRuns: 60 },
     );

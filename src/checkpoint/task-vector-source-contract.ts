@@ -81,7 +81,11 @@ async function assertBlockReadsMatch(
     const baseRows = await base.readF32(name, undefined, rows);
     const lent = new Float32Array(n).fill(Number.NaN);
     const withBase = await source.readDeltaF32(name, baseRows, lent, rows);
-    assert.deepEqual(withBase ?? new Float32Array(n), expected, `rows ${first}+${rows.count} of ${name}, base given`);
+    assert.deepEqual(
+      withBase ?? new Float32Array(n),
+      expected,
+      `rows ${first}+${rows.count} of ${name}, base given`,
+    );
   }
   await assert.rejects(source.readDeltaF32(name, undefined, undefined, { first: rowCount, count: 1 }), {
     code: 'INTERNAL',
