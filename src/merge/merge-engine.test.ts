@@ -168,10 +168,23 @@ test('subspace methods take the tensors outside their SVD path in blocks, with t
   }
 });
 
-test('methods that are neither element-wise nor per-task merge whole tensors whatever the block size', async () => {
-  const whole = await run('breadcrumbs', {}, { blockElements: Infinity });
-  const small = await run('breadcrumbs', {}, { blockElements: 40 });
-  assertSameMerge(small, whole, 'breadcrumbs');
+test('row-wise Breadcrumbs merged in row blocks gives the same bits (a block holds whole rows)', async () => {
+  const parameters = { density: 0.5, gamma: 0.1 };
+  const whole = await run('breadcrumbs', parameters, { blockElements: Infinity });
+  assert.equal(whole.largestJob, 96 * 16);
+  // 10: the 16- and 32-element biases (one row each) exceed it too, and must stay whole
+  for (const blockElements of [40, 10]) {
+    const blocked = await run('breadcrumbs', parameters, { blockElements });
+    assertSameMerge(blocked, whole, `breadcrumbs, blocks of ${blockElements}`);
+    assert.ok(blocked.largestJob <= 48, `breadcrumbs: blocked (got ${blocked.largestJob})`);
+  }
+});
+
+test('methods that are not element-wise, row-wise or per-task merge whole tensors whatever the block size', async () => {
+  // DARE draws one stream of random numbers per tensor and task: a block could not resume it.
+  const whole = await run('dare_linear', { density: 0.5 }, { blockElements: Infinity });
+  const small = await run('dare_linear', { density: 0.5 }, { blockElements: 40 });
+  assertSameMerge(small, whole, 'dare_linear');
   assert.equal(small.largestJob, 96 * 16);
 });
 

@@ -249,6 +249,7 @@ export async function* streamMergedTensors(
       method.createCollector === undefined &&
       (method.isElementwise === true ||
         method.taskStatistic !== undefined ||
+        (method.isRowwise === true && t.shape.length >= 2) ||
         method.isElementwiseFor?.(t) === true),
     options.blockElements ?? DEFAULT_BLOCK_ELEMENTS,
   );

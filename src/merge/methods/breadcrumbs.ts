@@ -24,6 +24,7 @@ export interface BreadcrumbsParams {
 export const breadcrumbsMethod: MergeMethod<BreadcrumbsParams> = {
   name: 'breadcrumbs',
   space: 'task-vector',
+  isRowwise: true,
   paramsSchema: z
     .strictObject({
       density: z.number().gt(0).lte(1).default(0.15),

@@ -77,6 +77,13 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
    */
   readonly isElementwise?: boolean;
   /**
+   * True when each row along the last dimension of the output depends only on the same row of θ_0
+   * and of every τ_t (per-row rules such as Breadcrumbs'), not on the tensor's name, seed or other
+   * rows: the engine may merge a tensor of two or more dimensions in blocks (each block holds whole
+   * rows). Requires no first pass.
+   */
+  readonly isRowwise?: boolean;
+  /**
    * {@link isElementwise} for some tensors only: subspace methods are element-wise on the tensors
    * outside their SVD path (1-D, conv, SVD-excluded embeddings), which take the non-matrix rule.
    */
