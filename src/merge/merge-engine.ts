@@ -34,10 +34,11 @@ export interface MergeRunOptions {
    */
   readonly recycleOutputs?: boolean;
   /**
-   * With an element-wise method (`MergeMethod.isElementwise`), tensors of more elements than
-   * this are read and merged in blocks of whole rows of about this many elements, so only a block
-   * of θ_0 and of each τ_t is in memory at once (the output is still whole). Default
-   * {@link DEFAULT_BLOCK_ELEMENTS}; `Infinity` merges every tensor whole. The result is the same.
+   * Tensors of more elements than this are read and merged in blocks of whole rows of about this
+   * many elements where the method allows it (`MergeMethod.isElementwise`, `isRowwise`,
+   * `taskStatistic`, `isElementwiseFor`), so only a block of θ_0 and of each τ_t is in memory at
+   * once (the output is still whole). Default {@link DEFAULT_BLOCK_ELEMENTS}; `Infinity` merges
+   * every tensor whole. The result is the same.
    */
   readonly blockElements?: number;
 }
@@ -195,9 +196,11 @@ async function taskStatistics(
  * `concurrency` tensors (each: θ_0, T task vectors and the output) are in memory at once, plus
  * the inputs of the next one (read while the others merge: file reads overlap the arithmetic), plus
  * as many recycled buffers (fresh memory costs a page fault per 4 KiB, more than the merge);
- * every input is read lazily. Element-wise methods take tensors above `blockElements` in blocks
- * of rows: only the blocks' inputs and the whole output are then in memory. Methods with a collector get a first pass over the whole model. Tensors
- * whose task vectors are all zero (frozen tables, tensors no expert changes) pass the base through.
+ * every input is read lazily. Where the method allows it, tensors above `blockElements` are merged
+ * in blocks of rows: only the blocks' inputs and the whole output are then in memory (TIES first
+ * reads each τ_t whole, one at a time, for its threshold). Methods with a collector get a first
+ * pass over the whole model. Tensors whose task vectors are all zero (frozen tables, tensors no
+ * expert changes) pass the base through.
  * @throws AppError `MERGE_INPUT_INVALID` (NaN/Inf in an input), method errors; the signal's reason when aborted.
  */
 export async function* streamMergedTensors(
