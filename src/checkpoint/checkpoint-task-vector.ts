@@ -1,6 +1,6 @@
 import { AppError } from '../shared/index.js';
 import type { HfCheckpoint } from './hf-checkpoint.js';
-import { elementsOfRows, type RowRange } from './row-range.js';
+import { lendableInto, type RowRange } from './row-range.js';
 import type { TaskVectorSource } from './task-vector-source.js';
 
 /** config.json fields two checkpoints must share for θ_t − θ_0 to mean anything (shapes alone miss head counts). */
@@ -111,11 +111,9 @@ export class CheckpointTaskVector implements TaskVectorSource {
     rows?: RowRange,
   ): Promise<Float32Array | null> {
     if (!this.#nameSet.has(name)) return null;
-    const info = this.tuned.info(name);
-    const { count } = elementsOfRows(info.shape, rows, `tensor "${name}" of ${this.path}`);
-    const usable = into !== undefined && into.length === count;
+    const lent = lendableInto(into, this.tuned.info(name).shape, rows, `tensor "${name}" of ${this.path}`);
     const [delta, theta0] = await Promise.all([
-      this.tuned.readF32(name, usable ? into : undefined, rows),
+      this.tuned.readF32(name, lent, rows),
       base === undefined ? this.base.readF32(name, undefined, rows) : Promise.resolve(base),
     ]);
     if (theta0.length !== delta.length) {

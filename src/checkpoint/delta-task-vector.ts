@@ -2,7 +2,7 @@ import { AppError } from '../shared/index.js';
 import type { HfCheckpoint } from './hf-checkpoint.js';
 import { isFloatDType, type FloatDType } from './safetensors-dtype.js';
 import { SafetensorsFile } from './safetensors-file.js';
-import { elementsOfRows, type RowRange } from './row-range.js';
+import { lendableInto, type RowRange } from './row-range.js';
 import type { TaskVectorSource } from './task-vector-source.js';
 import { combineDigests, digestTensor } from './tensor-digest.js';
 import { writeSafetensors, type TensorSpec } from './write-safetensors.js';
@@ -121,9 +121,8 @@ export class DeltaTaskVector implements TaskVectorSource {
     rows?: RowRange,
   ): Promise<Float32Array | null> {
     if (!this.file.has(name)) return null;
-    const { count } = elementsOfRows(this.file.info(name).shape, rows, `tensor "${name}" of ${this.path}`);
-    const usable = into !== undefined && into.length === count;
-    const delta = await this.file.readF32(name, usable ? into : undefined, rows);
+    const lent = lendableInto(into, this.file.info(name).shape, rows, `tensor "${name}" of ${this.path}`);
+    const delta = await this.file.readF32(name, lent, rows);
     if (base !== undefined && base.length !== delta.length) {
       throw new AppError(
         'MERGE_SHAPE_MISMATCH',

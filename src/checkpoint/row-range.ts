@@ -45,3 +45,18 @@ export function elementsOfRows(
   }
   return { start: first * perRow, count: count * perRow };
 }
+
+/**
+ * `into` when it has exactly the element count of `rows` of a tensor of `shape` (a source may then
+ * read into it), else undefined (the source allocates).
+ * @throws AppError `INTERNAL` for rows outside the tensor (see {@link elementsOfRows}).
+ */
+export function lendableInto(
+  into: Float32Array | undefined,
+  shape: readonly number[],
+  rows: RowRange | undefined,
+  what: string,
+): Float32Array | undefined {
+  const { count } = elementsOfRows(shape, rows, what);
+  return into !== undefined && into.length === count ? into : undefined;
+}
