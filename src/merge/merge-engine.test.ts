@@ -168,6 +168,21 @@ test('subspace methods take the tensors outside their SVD path in blocks, with t
   }
 });
 
+test('two-pass methods (ties_global, pcb_global) read and merge in row blocks in both passes, with the same bits', async () => {
+  for (const method of ['ties_global', 'pcb_global']) {
+    const whole = await run(method, {}, { blockElements: Infinity });
+    for (const options of [{ blockElements: 40 }, { blockElements: 40, executor: pool, concurrency: 2 }]) {
+      const blocked = await run(method, {}, options);
+      const what = `${method}, ${'executor' in options ? 'workers' : 'inline'}`;
+      assertSameMerge(blocked, whole, what);
+      assert.ok(blocked.largestJob <= 48, `${what}: merged in blocks (got ${blocked.largestJob})`);
+      const collect = blocked.progress.filter((p) => p.phase === 'collect');
+      assert.ok(collect.length > whole.tensors.size, `${what}: the first pass reads blocks too`);
+      assert.equal(collect.at(-1)?.bytesDone, collect.at(-1)?.bytesTotal);
+    }
+  }
+});
+
 test('row-wise Breadcrumbs merged in row blocks gives the same bits (a block holds whole rows)', async () => {
   const parameters = { density: 0.5, gamma: 0.1 };
   const whole = await run('breadcrumbs', parameters, { blockElements: Infinity });

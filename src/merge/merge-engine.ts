@@ -220,20 +220,31 @@ export async function* streamMergedTensors(
   const recycle = (buffers: readonly ArrayBuffer[]): void => pool.release(...buffers);
   options.signal?.throwIfAborted();
 
+  const units = mergeUnits(
+    plan,
+    (t) =>
+      (method.createCollector === undefined || method.collectsInBlocks === true) &&
+      (method.isElementwise === true ||
+        method.taskStatistic !== undefined ||
+        (method.isRowwise === true && t.shape.length >= 2) ||
+        method.isElementwiseFor?.(t) === true),
+    options.blockElements ?? DEFAULT_BLOCK_ELEMENTS,
+  );
+
   let stats: unknown = undefined;
   if (method.createCollector !== undefined) {
     const started = performance.now();
-    let done = 0;
+    let tensorsDone = 0;
     let bytesDone = 0;
     async function* observed(): AsyncGenerator<TensorMergeInput> {
-      for (const t of plan) {
+      for (const u of units) {
         options.signal?.throwIfAborted();
-        yield await readTensorInput(inputs, t, weights, expertParams, pool);
-        done++;
-        bytesDone += inputBytes(t, expertCount);
+        yield await readTensorInput(inputs, u.tensor, weights, expertParams, pool, u.rows);
+        if (u.isLast) tensorsDone++;
+        bytesDone += u.elementCount * 4 * (1 + expertCount);
         options.onProgress?.({
           phase: 'collect',
-          tensorsDone: done,
+          tensorsDone,
           tensorsTotal: plan.length,
           bytesDone,
           bytesTotal,
@@ -246,16 +257,6 @@ export async function* streamMergedTensors(
   }
 
   const started = performance.now();
-  const units = mergeUnits(
-    plan,
-    (t) =>
-      method.createCollector === undefined &&
-      (method.isElementwise === true ||
-        method.taskStatistic !== undefined ||
-        (method.isRowwise === true && t.shape.length >= 2) ||
-        method.isElementwiseFor?.(t) === true),
-    options.blockElements ?? DEFAULT_BLOCK_ELEMENTS,
-  );
   // The per-task numbers of the tensor whose blocks are being read (methods with `taskStatistic`).
   let statistics: { tensor: PlannedTensor; values: Promise<Float64Array> } | undefined;
   // Inputs being read ahead, in unit order: the next unit's, while the merges in flight run.

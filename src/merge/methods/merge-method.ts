@@ -71,16 +71,23 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   readonly propagatesNonFinite?: boolean;
   /**
    * True when each output element depends only on the same element of θ_0 and of every τ_t (and
-   * on the parameters and expert weights, never on the tensor's name, shape, seed or other
-   * elements): the engine may then merge a large tensor in blocks of rows, holding only a block
-   * of each input at once. Requires no first pass.
+   * on the parameters, expert weights and first-pass statistics, never on the tensor's name,
+   * shape, seed or other elements): the engine may then merge a large tensor in blocks of rows,
+   * holding only a block of each input at once. With a first pass, also needs
+   * {@link collectsInBlocks}.
    */
   readonly isElementwise?: boolean;
+  /**
+   * True when the collector's statistics are the same whether `observe` is given a tensor whole or
+   * its rows in consecutive blocks, in order (per-element accumulations such as histograms, or a
+   * sample of the model's element stream): the first pass may then read large tensors in blocks.
+   */
+  readonly collectsInBlocks?: boolean;
   /**
    * True when each row along the last dimension of the output depends only on the same row of θ_0
    * and of every τ_t (per-row rules such as Breadcrumbs'), not on the tensor's name, seed or other
    * rows: the engine may merge a tensor of two or more dimensions in blocks (each block holds whole
-   * rows). Requires no first pass.
+   * rows). With a first pass, also needs {@link collectsInBlocks}.
    */
   readonly isRowwise?: boolean;
   /**
@@ -94,7 +101,7 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
    * input). The engine may then read a large tensor's task vectors whole one at a time to get
    * them, and merge it in blocks of rows with the numbers in `input.taskStatistics`, which
    * `mergeTensorInto` must use when present (and compute the same way otherwise). Requires no
-   * first pass.
+   * first pass, also needs {@link collectsInBlocks}.
    */
   taskStatistic?(
     delta: Float32Array,

@@ -29,6 +29,8 @@ const SAMPLER_SEED = 0x5eed_bcb;
 export const pcbGlobalMethod: MergeMethod<PcbParams, PcbGlobalStats> = {
   name: 'pcb_global',
   space: 'task-vector',
+  isElementwise: true,
+  collectsInBlocks: true,
   paramsSchema: pcbParamsSchema,
   createCollector(params): GlobalStatsCollector<PcbGlobalStats> {
     const rng = new SeededRandom(SAMPLER_SEED);

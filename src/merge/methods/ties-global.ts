@@ -23,6 +23,8 @@ export interface TiesGlobalStats {
 export const tiesGlobalMethod: MergeMethod<TiesParams, TiesGlobalStats> = {
   name: 'ties_global',
   space: 'task-vector',
+  isElementwise: true,
+  collectsInBlocks: true,
   paramsSchema: z.strictObject({
     density: densitySchema.default(0.2),
     lambda: z.number().finite().default(1),
