@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { EvalTask } from '../../eval/index.js';
 import type { WeightType } from '../../whisper/index.js';
 import { addConditionOnPreviousTextOptions } from './condition-option.js';
-import { positiveInt } from './positive-int.js';
+import { positiveInt } from './number-arguments.js';
 import { WEIGHT_TYPE_CHOICES } from './weight-type-choices.js';
 
 /** Options of `chorus eval` after parsing. */

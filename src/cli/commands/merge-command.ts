@@ -2,8 +2,8 @@
  * The declaration of `chorus merge` (argument, options, help text) without its implementation:
  * main.ts declares the command from here and imports merge.ts only when the command runs.
  */
-import { InvalidArgumentError, type Command } from 'commander';
-import { positiveInt } from './positive-int.js';
+import type { Command } from 'commander';
+import { nonNegativeNumber, positiveInt } from './number-arguments.js';
 
 /** Options of the merge command, as commander parses them. */
 export interface MergeCommandOptions {
@@ -22,12 +22,6 @@ export interface MergeCommandOptions {
  * merge-command.test.ts keeps the two equal.
  */
 export const HELP_PATHWAY_LAMBDA = 0.6;
-
-function nonNegativeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
-  return n;
-}
 
 /** Declares `chorus merge` on the program; `run` is its action (recipe path, parsed options). */
 export function declareMergeCommand(

@@ -3,11 +3,11 @@
  * without their implementation: main.ts declares the commands from here and imports
  * transcribe.ts only when one of them runs.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import type { WeightType, WhisperTask } from '../../whisper/index.js';
 import { addConditionOnPreviousTextOptions } from './condition-option.js';
-import { positiveInt } from './positive-int.js';
+import { nonNegativeNumber, positiveInt } from './number-arguments.js';
 import { WEIGHT_TYPE_CHOICES } from './weight-type-choices.js';
 
 /** Output formats (the OpenAI API's `response_format` values). */
@@ -40,12 +40,6 @@ export interface TranscribeCommandOptions {
 /** The shipped base model, relative to this file (src/cli/commands → repo root). */
 const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/base', import.meta.url));
 
-function temperatureValue(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
-  return n;
-}
-
 function addOptions(cmd: Command, withTask: boolean): Command {
   cmd
     .argument('<files...>', 'WAV files (any sample rate and channel count)')
@@ -65,7 +59,7 @@ function addOptions(cmd: Command, withTask: boolean): Command {
     .option(
       '--temperature <t>',
       'one decoding temperature instead of the 0…1 fallback schedule',
-      temperatureValue,
+      nonNegativeNumber,
     )
     .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInt)

@@ -9,3 +9,13 @@ export function positiveInt(value: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
+
+/**
+ * Commander argument parser for a finite number ≥ 0 (`--temperature`, `--pathway-lambda`).
+ * @throws InvalidArgumentError (commander reports it as an invalid option argument, exit code 1)
+ */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
+  return n;
+}
