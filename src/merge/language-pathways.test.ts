@@ -77,6 +77,20 @@ test('language pathways of disjoint experts reproduce each expert from the merge
   await assert.rejects(PathwayMask.open(merged, '../base'), { code: 'MODEL_NOT_FOUND' });
 });
 
+test('pathway masks computed in row blocks are byte-identical to whole-tensor masks', async () => {
+  const whole = await writeLanguagePathways(merged, { blockElements: Infinity });
+  const read = async (): Promise<Buffer[]> =>
+    Promise.all(Object.values(whole.languages).map((l) => readFile(join(merged, 'pathways', l.file))));
+  const reference = await read();
+  // 40: blocks of 2-3 rows of the 16- and 32-wide matrices; 10: also the 16-element vectors, in
+  // blocks of 8 (whole mask bytes)
+  for (const blockElements of [40, 10]) {
+    const blocked = await writeLanguagePathways(merged, { blockElements });
+    assert.deepEqual(blocked.languages, whole.languages);
+    assert.deepEqual(await read(), reference, `blocks of ${blockElements}`);
+  }
+});
+
 test('applyPathwayMaskInto() takes merged values where the bit is set and base elsewhere', () => {
   const out = applyPathwayMaskInto(
     new Float32Array(3),

@@ -1,9 +1,18 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HfCheckpoint, SafetensorsFile, writeSafetensors, type TensorSpec } from '../checkpoint/index.js';
+import {
+  elementsPerRow,
+  HfCheckpoint,
+  rowCountOf,
+  SafetensorsFile,
+  writeSafetensors,
+  type RowRange,
+  type TensorSpec,
+} from '../checkpoint/index.js';
 import { AppError, firstNonFiniteIndex } from '../shared/index.js';
 import { countSetBits, isBitSet, packBitsInto, packedByteLength } from './bit-pack.js';
 import { openExpertSource, type ExpertSource } from './expert-source.js';
+import { DEFAULT_BLOCK_ELEMENTS } from './merge-engine.js';
 import { MERGE_RECIPE_FILE_NAME } from './merge-to-checkpoint.js';
 import { parseMergeRecipe } from './merge-recipe.js';
 import { assertPathAllowed } from './path-guard.js';
@@ -27,6 +36,34 @@ export interface LanguagePathwaysOptions {
   readonly maskLambda?: number;
   readonly allowedRoots?: readonly string[];
   readonly signal?: AbortSignal;
+  /**
+   * Tensors are read in blocks of whole rows of about this many elements (rounded to whole mask
+   * bytes), so only a block of θ_0, θ_M and τ_t is in memory at once. Default
+   * {@link DEFAULT_BLOCK_ELEMENTS}; the masks do not depend on it.
+   */
+  readonly blockElements?: number;
+}
+
+/**
+ * Row blocks of a tensor of `shape` of about `blockElements` elements each, every block but the
+ * last a whole number of mask bytes (a multiple of 8 elements).
+ */
+function pathwayBlocks(shape: readonly number[], blockElements: number): RowRange[] {
+  const rowCount = rowCountOf(shape);
+  const perRow = elementsPerRow(shape);
+  if (rowCount * perRow <= blockElements) return [{ first: 0, count: rowCount }];
+  // rows per block must make perRow·rows a multiple of 8
+  const step = 8 / gcd(perRow, 8);
+  const wanted = Math.floor(blockElements / perRow);
+  const blockRows = Math.max(step, wanted - (wanted % step));
+  const blocks: RowRange[] = [];
+  for (let first = 0; first < rowCount; first += blockRows)
+    blocks.push({ first, count: Math.min(blockRows, rowCount - first) });
+  return blocks;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 /** Summary of written pathways: per language, the fraction of merged-τ entries kept. */
@@ -79,20 +116,23 @@ export async function writeLanguagePathways(
     for (const e of recipe.experts) experts.push(await openExpertSource(e.path, base));
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp);
-    // Tensors the merge changed (τ_M ≠ 0): one pass to find them, reading θ_M and θ_0 per tensor.
+    const blockElements = options.blockElements ?? DEFAULT_BLOCK_ELEMENTS;
+    const blocksOf = (name: string): RowRange[] => pathwayBlocks(base.info(name).shape, blockElements);
+    // Tensors the merge changed (τ_M ≠ 0): one pass to find them, reading θ_M and θ_0 block by block.
     const changed: { name: string; length: number }[] = [];
     for (const name of merged.tensorNames) {
       if (name === 'proj_out.weight') continue;
       options.signal?.throwIfAborted();
-      const [m, b] = [await merged.readF32(name), await base.readF32(name)];
       let isChanged = false;
-      for (let i = 0; i < m.length; i++) {
-        if (m[i] !== b[i]) {
-          isChanged = true;
-          break;
-        }
+      for (const rows of blocksOf(name)) {
+        const [m, b] = [
+          await merged.readF32(name, undefined, rows),
+          await base.readF32(name, undefined, rows),
+        ];
+        for (let i = 0; i < m.length && !isChanged; i++) isChanged = m[i] !== b[i];
+        if (isChanged) break;
       }
-      if (isChanged) changed.push({ name, length: m.length });
+      if (isChanged) changed.push({ name, length: base.info(name).elementCount });
     }
     const languages: Record<string, { file: string; density: number }> = {};
     for (let t = 0; t < experts.length; t++) {
@@ -110,23 +150,29 @@ export async function writeLanguagePathways(
         join(tmp, file),
         specs,
         async (spec) => {
-          options.signal?.throwIfAborted();
-          const theta0 = await base.readF32(spec.name);
-          const mergedTau = await merged.readF32(spec.name);
-          for (let i = 0; i < mergedTau.length; i++) mergedTau[i] -= theta0[i];
-          const tau = provides.has(spec.name)
-            ? await experts[t].readDelta(spec.name, theta0)
-            : new Float32Array(theta0.length);
-          const bad = firstNonFiniteIndex(tau);
-          if (bad >= 0)
-            throw new AppError(
-              'MERGE_INPUT_INVALID',
-              `Cannot compute pathway ${language}: ${spec.name}[${bad}] is ${tau[bad]}`,
-            );
-          const mask = tallMaskInto(new Uint8Array(tau.length), tau, mergedTau, maskLambda);
-          const packed = packBitsInto(new Uint8Array(packedByteLength(tau.length)), mask);
-          kept += countSetBits(packed, tau.length);
-          total += tau.length;
+          const packed = new Uint8Array(spec.shape[0]);
+          const perRow = elementsPerRow(base.info(spec.name).shape);
+          for (const rows of blocksOf(spec.name)) {
+            options.signal?.throwIfAborted();
+            const theta0 = await base.readF32(spec.name, undefined, rows);
+            const mergedTau = await merged.readF32(spec.name, undefined, rows);
+            for (let i = 0; i < mergedTau.length; i++) mergedTau[i] -= theta0[i];
+            const tau = provides.has(spec.name)
+              ? await experts[t].readDelta(spec.name, theta0, undefined, rows)
+              : new Float32Array(theta0.length);
+            const first = rows.first * perRow; // a multiple of 8: whole mask bytes
+            const bad = firstNonFiniteIndex(tau);
+            if (bad >= 0)
+              throw new AppError(
+                'MERGE_INPUT_INVALID',
+                `Cannot compute pathway ${language}: ${spec.name}[${first + bad}] is ${tau[bad]}`,
+              );
+            const mask = tallMaskInto(new Uint8Array(tau.length), tau, mergedTau, maskLambda);
+            const bytes = packed.subarray(first >>> 3, (first >>> 3) + packedByteLength(tau.length));
+            packBitsInto(bytes, mask);
+            kept += countSetBits(bytes, tau.length);
+            total += tau.length;
+          }
           return packed;
         },
         { format: PATHWAY_MASK_FORMAT, language, mask_lambda: String(maskLambda), bit_order: 'big' },
