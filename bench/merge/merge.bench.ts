@@ -3,7 +3,9 @@
 // base + 4 task vectors), peak RSS, the ratio against a plain PyTorch reference of the same method
 // on the same inputs (bench/merge/reference_merge.py, /usr/bin/python3 + torch), and for the
 // element-wise methods the ratio against this machine's measured memory bandwidth.
-// Every (shape, method) runs in its own child process so peak RSS is per run.
+// Every (shape, method) runs in its own child process so peak RSS is per run. Other methods
+// (ties_global, pcb_global, breadcrumbs, dare_ties, della) can be named in --plan: they have no
+// PyTorch reference here and are measured alone (time, peak RSS).
 // Run: npm run bench:merge [-- --plan "small:ta,ties;large-v3:ta" --large-layers 4 --dir DIR --append --row-note TEXT]
 //   → bench/results/merge.json
 import { hugePagesInEffect, relaunchWithHugePages } from '../../bin/huge-pages.mjs';
@@ -47,12 +49,22 @@ interface Shape {
   readonly layersNote: string;
 }
 
-const METHODS: Record<string, { engine: string; parameters: Record<string, unknown>; reference: string }> = {
+/** The issue's methods have a PyTorch reference; the others (reference undefined) are measured
+ *  alone, for their time and peak memory. */
+const METHODS: Record<
+  string,
+  { engine: string; parameters: Record<string, unknown>; reference: string | undefined }
+> = {
   ta: { engine: 'task_arithmetic', parameters: { lambda: 1 }, reference: 'ta' },
   ties: { engine: 'ties', parameters: { density: 0.2, lambda: 1 }, reference: 'ties' },
   tsv_m: { engine: 'tsv_m', parameters: {}, reference: 'tsv_m' },
   boosted_tsv_m: { engine: 'boosted_tsv_m', parameters: {}, reference: 'boosted_tsv_m' },
   lors: { engine: 'lors', parameters: {}, reference: 'lors' },
+  ties_global: { engine: 'ties_global', parameters: { density: 0.2 }, reference: undefined },
+  pcb_global: { engine: 'pcb_global', parameters: {}, reference: undefined },
+  breadcrumbs: { engine: 'breadcrumbs', parameters: {}, reference: undefined },
+  dare_ties: { engine: 'dare_ties', parameters: { density: 0.2 }, reference: undefined },
+  della: { engine: 'della', parameters: {}, reference: undefined },
 };
 
 function torchVersion(): string {
@@ -270,23 +282,27 @@ async function main(): Promise<void> {
         ours.status === 0
           ? (JSON.parse(ours.stdout.trim().split('\n').pop() as string) as Record<string, number>)
           : undefined;
-      const ref = spawnSync(
-        '/usr/bin/python3',
-        [
-          join(self, '..', 'reference_merge.py'),
-          '--base',
-          base,
-          '--experts',
-          ...experts,
-          '--method',
-          METHODS[method].reference,
-          '--threads',
-          String(threads),
-        ],
-        { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 20 },
-      );
+      const reference = METHODS[method].reference;
+      const ref =
+        reference === undefined
+          ? undefined
+          : spawnSync(
+              '/usr/bin/python3',
+              [
+                join(self, '..', 'reference_merge.py'),
+                '--base',
+                base,
+                '--experts',
+                ...experts,
+                '--method',
+                reference,
+                '--threads',
+                String(threads),
+              ],
+              { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 20 },
+            );
       const refJson =
-        ref.status === 0
+        ref?.status === 0
           ? (JSON.parse(ref.stdout.trim().split('\n').pop() as string) as Record<string, number>)
           : undefined;
       const gbps = oursJson ? oursJson.bytes / oursJson.seconds / 1e9 : undefined;
@@ -315,7 +331,7 @@ async function main(): Promise<void> {
         loadavg1m: loadavg()[0],
         ...(arg('row-note', '') === '' ? {} : { note: arg('row-note', '') }),
         error: oursJson
-          ? refJson
+          ? refJson || ref === undefined
             ? undefined
             : `pytorch: ${ref.error?.message ?? ref.stderr.slice(-300)}`
           : `chorus: ${ours.error?.message ?? ours.stderr.slice(-300)}`,
