@@ -1,4 +1,4 @@
-import { argsortByMagnitudeInto } from './sort-by-magnitude.js';
+import { argsortByMagnitudeInto, MAGNITUDE_KEY_INDEX_SCALE } from './sort-by-magnitude.js';
 
 /**
  * Model Breadcrumbs' mask for one task vector, per row along the last dimension (Davari &
@@ -6,6 +6,10 @@ import { argsortByMagnitudeInto } from './sort-by-magnitude.js';
  * `remove_first=True`): in each row of length n, zero the ⌊n·γ⌋ largest |x| (outliers), then keep
  * the next ⌊n·β⌋ largest and zero the rest. β = `density` (kept), γ = `gamma` (removed top).
  * Ties are broken by index. Conv rows have length 3, so ⌊3·β⌋ = 0 keeps nothing there, as upstream.
+ *
+ * Each entry's key is |x|'s float32 bits × 2^21 + its index (unique, exact in a double, ordered as
+ * (|x|, index)); the kept entries are those whose key ranks between the two bounds in ascending
+ * order, found by two selections per row instead of a sort (~10x fewer operations per row).
  */
 export function middleKeepInto(
   out: Float32Array,
@@ -16,19 +20,82 @@ export function middleKeepInto(
 ): Float32Array {
   const removeCount = Math.floor(rowLength * gamma);
   const keepCount = Math.floor(rowLength * density);
-  const order = new Uint32Array(rowLength);
-  const scratch = new Float64Array(rowLength);
+  // Ascending positions kept: descending rank d = n − 1 − position ∈ [removeCount, removeCount + keepCount).
+  const hiPos = rowLength - 1 - removeCount;
+  const loPos = Math.max(0, rowLength - removeCount - keepCount);
   out.fill(0);
+  if (keepCount === 0 || hiPos < loPos || rowLength === 0) return out;
+  if (rowLength > MAGNITUDE_KEY_INDEX_SCALE) return middleKeepBySortInto(out, delta, rowLength, loPos, hiPos);
+  const keys = new Float64Array(rowLength);
+  const work = new Float64Array(rowLength);
+  const bits = new Uint32Array(delta.buffer, delta.byteOffset, delta.length);
   for (let start = 0; start < delta.length; start += rowLength) {
-    const row = delta.subarray(start, start + rowLength);
-    argsortByMagnitudeInto(order, row, scratch);
-    // Descending rank d = n − 1 − ascending position; keep d ∈ [removeCount, removeCount + keepCount).
-    const hiPos = rowLength - 1 - removeCount;
-    const loPos = Math.max(0, rowLength - removeCount - keepCount);
-    for (let p = loPos; p <= hiPos; p++) {
-      const j = order[p];
-      out[start + j] = row[j];
+    for (let i = 0; i < rowLength; i++)
+      keys[i] = (bits[start + i] & 0x7fffffff) * MAGNITUDE_KEY_INDEX_SCALE + i;
+    work.set(keys);
+    const lo = selectInPlace(work, 0, rowLength - 1, loPos);
+    // after the first selection every key at a position above loPos is larger
+    const hi = hiPos === loPos ? lo : selectInPlace(work, loPos + 1, rowLength - 1, hiPos);
+    for (let i = 0; i < rowLength; i++) {
+      const k = keys[i];
+      if (k >= lo && k <= hi) out[start + i] = delta[start + i];
     }
   }
   return out;
+}
+
+/** The sorting version, for rows too long for packed keys (never in Whisper). */
+function middleKeepBySortInto(
+  out: Float32Array,
+  delta: Float32Array,
+  rowLength: number,
+  loPos: number,
+  hiPos: number,
+): Float32Array {
+  const order = new Uint32Array(rowLength);
+  const scratch = new Float64Array(rowLength);
+  for (let start = 0; start < delta.length; start += rowLength) {
+    const row = delta.subarray(start, start + rowLength);
+    argsortByMagnitudeInto(order, row, scratch);
+    for (let p = loPos; p <= hiPos; p++) out[start + order[p]] = row[order[p]];
+  }
+  return out;
+}
+
+/**
+ * The value that would sit at position `k` if `a[left..right]` were sorted ascending (distinct
+ * values), partitioning `a` in place around it (Hoare partitions, median-of-three pivots).
+ */
+function selectInPlace(a: Float64Array, left: number, right: number, k: number): number {
+  let l = left;
+  let r = right;
+  while (r > l) {
+    const m = (l + r) >>> 1;
+    // median of three to a[m]
+    if (a[m] < a[l]) swap(a, m, l);
+    if (a[r] < a[l]) swap(a, r, l);
+    if (a[r] < a[m]) swap(a, r, m);
+    const pivot = a[m];
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
 }

@@ -1,7 +1,9 @@
 // A row is sorted through packed float64 keys: |x| as float32 bits (monotone for non-negative
 // floats, < 2^31) times 2^21 plus the index (< 2^21), which stays below 2^52 and is exact in a
 // double, so one native Float64Array sort replaces a comparator-driven index sort.
-const INDEX_BITS_SCALE = 2 ** 21;
+/** Index scale of the packed (|x| bits, index) keys; rows up to this length use them. */
+export const MAGNITUDE_KEY_INDEX_SCALE = 2 ** 21;
+const INDEX_BITS_SCALE = MAGNITUDE_KEY_INDEX_SCALE;
 
 /**
  * Writes into `order` the indices of `row` sorted by ascending |x| (ties by index). `scratch` must
