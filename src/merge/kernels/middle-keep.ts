@@ -1,4 +1,8 @@
-import { argsortByMagnitudeInto, MAGNITUDE_KEY_INDEX_SCALE } from './sort-by-magnitude.js';
+import {
+  argsortByMagnitudeInto,
+  argsortScratchLength,
+  MAGNITUDE_KEY_INDEX_SCALE,
+} from './sort-by-magnitude.js';
 
 /**
  * Model Breadcrumbs' mask for one task vector, per row along the last dimension (Davari &
@@ -53,7 +57,7 @@ function middleKeepBySortInto(
   hiPos: number,
 ): Float32Array {
   const order = new Uint32Array(rowLength);
-  const scratch = new Float64Array(rowLength);
+  const scratch = new Uint32Array(argsortScratchLength(rowLength));
   for (let start = 0; start < delta.length; start += rowLength) {
     const row = delta.subarray(start, start + rowLength);
     argsortByMagnitudeInto(order, row, scratch);

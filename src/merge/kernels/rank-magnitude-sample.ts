@@ -1,5 +1,5 @@
 import type { SeededRandom } from './seeded-random.js';
-import { argsortByMagnitudeInto } from './sort-by-magnitude.js';
+import { argsortByMagnitudeInto, argsortScratchLength } from './sort-by-magnitude.js';
 
 /**
  * DELLA's MagPrune for one task vector (Deep et al., arXiv:2406.11617; declare-lab/della
@@ -18,7 +18,7 @@ export function rankMagnitudeSampleInto(
   rng: SeededRandom,
 ): Float32Array {
   const order = new Uint32Array(rowLength);
-  const scratch = new Float64Array(rowLength);
+  const scratch = new Uint32Array(argsortScratchLength(rowLength));
   const lowest = density - epsilon;
   const span = 2 * epsilon;
   for (let start = 0; start < delta.length; start += rowLength) {
