@@ -42,6 +42,7 @@ export {
   inlineMergeExecutor,
   runTaskStatisticJob,
   runTensorMergeJob,
+  type StreamStatesJob,
   type TaskStatisticJob,
   type TaskStatisticResult,
   type MergeExecutor,

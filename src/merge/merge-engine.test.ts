@@ -81,6 +81,7 @@ async function run(
       statisticJobs++;
       return executor.taskStatistic(job);
     },
+    streamStates: (job) => executor.streamStates(job),
     collectStats: (...args) => executor.collectStats(...args),
   };
   const progress: MergeProgress[] = [];
@@ -195,11 +196,24 @@ test('row-wise Breadcrumbs merged in row blocks gives the same bits (a block hol
   }
 });
 
-test('methods that are not element-wise, row-wise or per-task merge whole tensors whatever the block size', async () => {
-  // DARE draws one stream of random numbers per tensor and task: a block could not resume it.
-  const whole = await run('dare_linear', { density: 0.5 }, { blockElements: Infinity });
-  const small = await run('dare_linear', { density: 0.5 }, { blockElements: 40 });
-  assertSameMerge(small, whole, 'dare_linear');
+test('random methods (DARE, DELLA) merged in row blocks resume each task stream and give the same bits', async () => {
+  for (const method of ['dare_linear', 'dare_ties', 'della']) {
+    const parameters = method === 'della' ? {} : { density: 0.5 };
+    const whole = await run(method, parameters, { blockElements: Infinity });
+    for (const options of [{ blockElements: 40 }, { blockElements: 40, executor: pool, concurrency: 2 }]) {
+      const blocked = await run(method, parameters, options);
+      const what = `${method}, ${'executor' in options ? 'workers' : 'inline'}`;
+      assertSameMerge(blocked, whole, what);
+      assert.ok(blocked.largestJob <= 48, `${what}: merged in blocks (got ${blocked.largestJob})`);
+    }
+  }
+});
+
+test('methods with per-tensor statistics across experts merge whole tensors whatever the block size', async () => {
+  // Model Stock's interpolation ratio comes from the angles between the whole task vectors.
+  const whole = await run('model_stock', {}, { blockElements: Infinity });
+  const small = await run('model_stock', {}, { blockElements: 40 });
+  assertSameMerge(small, whole, 'model_stock');
   assert.equal(small.largestJob, 96 * 16);
 });
 

@@ -122,8 +122,10 @@ async function readTensorInput(
   pool: Float32BufferPool,
   rows?: RowRange,
   statistics?: Promise<Float64Array>,
+  streams?: Promise<readonly Uint32Array[]>,
 ): Promise<TensorMergeInput> {
   const taskStatistics = await statistics;
+  const streamStates = await streams;
   const count = rows === undefined ? t.elementCount : rows.count * elementsPerRow(t.shape);
   const base = await inputs.base.readF32(t.name, pool.acquire(count), rows);
   // The experts' reads run side by side on libuv's thread pool (a full-checkpoint expert
@@ -142,6 +144,7 @@ async function readTensorInput(
     shape: rows === undefined ? t.shape : [rows.count, ...t.shape.slice(1)],
     ...(rows === undefined ? {} : { firstElement: rows.first * elementsPerRow(t.shape) }),
     ...(taskStatistics === undefined ? {} : { taskStatistics }),
+    ...(streamStates === undefined ? {} : { streamStates }),
     kind: t.kind,
     base,
     deltas,
@@ -259,6 +262,8 @@ export async function* streamMergedTensors(
   const started = performance.now();
   // The per-task numbers of the tensor whose blocks are being read (methods with `taskStatistic`).
   let statistics: { tensor: PlannedTensor; values: Promise<Float64Array> } | undefined;
+  // Where the tasks' random streams stand at each of its blocks (methods with `randomDrawsPerElement`).
+  let streams: { tensor: PlannedTensor; starts: number[]; states: Promise<Uint32Array[][]> } | undefined;
   // Inputs being read ahead, in unit order: the next unit's, while the merges in flight run.
   const reads: Promise<TensorMergeInput>[] = [];
   let nextRead = 0;
@@ -270,6 +275,26 @@ export async function* streamMergedTensors(
         values.catch(() => undefined); // observed by the block reads that await it
         statistics = { tensor: u.tensor, values };
       }
+      const draws = method.randomDrawsPerElement;
+      if (u.rows !== undefined && draws !== undefined && streams?.tensor !== u.tensor) {
+        const t = u.tensor;
+        const perRow = elementsPerRow(t.shape);
+        const starts = units.filter((v) => v.tensor === t).map((v) => (v.rows?.first ?? 0) * perRow);
+        const states = executor.streamStates({
+          seed: t.seed,
+          taskCount: expertCount,
+          drawsPerElement: draws,
+          starts,
+        });
+        states.catch(() => undefined); // observed by the block reads that await it
+        streams = { tensor: t, starts, states };
+      }
+      let blockStreams: Promise<readonly Uint32Array[]> | undefined;
+      if (u.rows !== undefined && streams !== undefined) {
+        const block = streams.starts.indexOf(u.rows.first * elementsPerRow(u.tensor.shape));
+        blockStreams = streams.states.then((all) => all[block]);
+        blockStreams.catch(() => undefined); // observed by the read that awaits it
+      }
       const r = readTensorInput(
         inputs,
         u.tensor,
@@ -278,6 +303,7 @@ export async function* streamMergedTensors(
         pool,
         u.rows,
         u.rows === undefined ? undefined : statistics?.values,
+        blockStreams,
       );
       r.catch(() => undefined); // observed by the merge that takes it
       reads.push(r);

@@ -1,4 +1,5 @@
 import { AppError, firstNonFiniteIndex } from '../shared/index.js';
+import { taskStreamStatesAt } from './kernels/seeded-random.js';
 import { findMergeMethod } from './methods/registry.js';
 import type { TensorMergeInput } from './methods/merge-method.js';
 
@@ -41,6 +42,15 @@ export interface TaskStatisticResult {
   readonly spent: readonly ArrayBuffer[];
 }
 
+/** Where the random streams of a tensor's tasks stand at each block start (see `taskStreamStatesAt`). */
+export interface StreamStatesJob {
+  readonly seed: number;
+  readonly taskCount: number;
+  readonly drawsPerElement: number;
+  /** First element of each block, ascending. */
+  readonly starts: readonly number[];
+}
+
 /** Called with buffers an executor is done with (for reuse by the caller). */
 export type RecycleBuffers = (buffers: readonly ArrayBuffer[]) => void;
 
@@ -55,6 +65,8 @@ export interface MergeExecutor {
   mergeTensor(job: TensorMergeJob): Promise<TensorMergeResult>;
   /** Computes one task vector's number for a method with `taskStatistic` (see {@link runTaskStatisticJob}). */
   taskStatistic(job: TaskStatisticJob): Promise<TaskStatisticResult>;
+  /** `result[b][t]`: task t's random-stream state at block b's first element (advancing the streams costs a draw per element). */
+  streamStates(job: StreamStatesJob): Promise<Uint32Array[][]>;
   /**
    * Runs a method's first pass over every tensor and returns its statistics (methods with
    * `createCollector`). Each input's buffers go to `recycle` once observed (collectors copy what they keep).
@@ -153,6 +165,8 @@ function assertFiniteInputs(input: TensorMergeJob['input']): void {
 export const inlineMergeExecutor: MergeExecutor = {
   mergeTensor: runTensorMergeJob,
   taskStatistic: runTaskStatisticJob,
+  streamStates: (job) =>
+    Promise.resolve(taskStreamStatesAt(job.seed, job.taskCount, job.drawsPerElement, job.starts)),
   async collectStats(methodName, params, inputs, recycle) {
     const method = findMergeMethod(methodName);
     if (method.createCollector === undefined) return undefined;

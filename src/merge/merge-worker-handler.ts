@@ -2,6 +2,7 @@ import { AppError, isAppError, type ErrorCode } from '../shared/index.js';
 import { buffersOf, runTaskStatisticJob, runTensorMergeJob } from './merge-executor.js';
 import { fromWire, type MergeReply, type MergeRequest } from './merge.messages.js';
 import type { GlobalStatsCollector } from './methods/merge-method.js';
+import { taskStreamStatesAt } from './kernels/seeded-random.js';
 import { findMergeMethod } from './methods/registry.js';
 
 /** A reply and the buffers to transfer with it. */
@@ -61,6 +62,15 @@ export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<H
             transfer: [...spent],
           };
         }
+        case 'stream-states': {
+          const states = taskStreamStatesAt(
+            request.seed,
+            request.taskCount,
+            request.drawsPerElement,
+            request.starts,
+          );
+          return { reply: { type: 'stream-states', jobId: request.jobId, states }, transfer: [] };
+        }
         case 'collect-begin': {
           const method = findMergeMethod(request.method);
           if (method.createCollector === undefined) {
@@ -93,7 +103,7 @@ export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<H
         }
       }
     } catch (e) {
-      if (request.type !== 'merge' && request.type !== 'task-statistic') collectors.delete(request.jobId);
+      if (request.type.startsWith('collect-')) collectors.delete(request.jobId);
       return failure(request.jobId, e);
     }
   };

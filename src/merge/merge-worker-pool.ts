@@ -6,6 +6,7 @@ import { AppError } from '../shared/index.js';
 import type {
   MergeExecutor,
   RecycleBuffers,
+  StreamStatesJob,
   TaskStatisticJob,
   TaskStatisticResult,
   TensorMergeJob,
@@ -163,6 +164,17 @@ export class MergeWorkerPool implements MergeExecutor, AsyncDisposable {
         `Cannot compute a statistic of ${job.name}: unexpected reply ${reply.type}`,
       );
     return { value: reply.value, spent: reply.spent };
+  }
+
+  /** @throws AppError `RESOURCE_CLOSED` after `close()`. */
+  async streamStates(job: StreamStatesJob): Promise<Uint32Array[][]> {
+    const reply = await this.#submit(
+      { type: 'stream-states', jobId: 0, ...job, starts: [...job.starts] },
+      [],
+    );
+    if (reply.type !== 'stream-states')
+      throw new AppError('INTERNAL', `Cannot advance random streams: unexpected reply ${reply.type}`);
+    return reply.states;
   }
 
   /** Runs the first pass on one worker (inputs are transferred one at a time and come back to `recycle`). */

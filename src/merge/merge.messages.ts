@@ -23,6 +23,7 @@ export interface WireTensorInput {
   readonly isSvdExcluded: boolean;
   readonly firstElement?: number;
   readonly taskStatistics?: readonly number[];
+  readonly streamStates?: readonly Uint32Array[];
 }
 
 /** Requests to a worker. `collect-*` requests of one job go to the same worker, in order. */
@@ -49,6 +50,14 @@ export type MergeRequest =
       delta: ArrayBuffer;
       length: number;
     }
+  | {
+      type: 'stream-states';
+      jobId: number;
+      seed: number;
+      taskCount: number;
+      drawsPerElement: number;
+      starts: number[];
+    }
   | { type: 'collect-begin'; jobId: number; method: string; params: unknown }
   | { type: 'collect-observe'; jobId: number; input: WireTensorInput }
   | { type: 'collect-finish'; jobId: number };
@@ -68,6 +77,7 @@ export type MergeReply =
       spent: ArrayBuffer[];
     }
   | { type: 'statistic'; jobId: number; value: number; spent: ArrayBuffer[] }
+  | { type: 'stream-states'; jobId: number; states: Uint32Array[][] }
   | { type: 'ack'; jobId: number; spent?: ArrayBuffer[] }
   | { type: 'collected'; jobId: number; stats: unknown }
   | { type: 'failed'; jobId: number; code: ErrorCode; message: string };
@@ -101,6 +111,7 @@ export function toWire(input: TensorMergeInput): { wire: WireTensorInput; transf
       isSvdExcluded: input.isSvdExcluded,
       ...(input.firstElement === undefined ? {} : { firstElement: input.firstElement }),
       ...(input.taskStatistics === undefined ? {} : { taskStatistics: Array.from(input.taskStatistics) }),
+      ...(input.streamStates === undefined ? {} : { streamStates: input.streamStates }),
     },
     transfer,
   };
@@ -120,5 +131,6 @@ export function fromWire(wire: WireTensorInput): TensorMergeInput {
     isSvdExcluded: wire.isSvdExcluded,
     ...(wire.firstElement === undefined ? {} : { firstElement: wire.firstElement }),
     ...(wire.taskStatistics === undefined ? {} : { taskStatistics: Float64Array.from(wire.taskStatistics) }),
+    ...(wire.streamStates === undefined ? {} : { streamStates: wire.streamStates }),
   };
 }

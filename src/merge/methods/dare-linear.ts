@@ -1,5 +1,5 @@
 import { randomDropInto } from '../kernels/random-drop.js';
-import { mixSeed, SeededRandom } from '../kernels/seeded-random.js';
+import { taskRandomStream } from '../kernels/seeded-random.js';
 import { sparsifyCombineInto } from '../kernels/sparsify-combine.js';
 import { dareParamsSchema, type DareParams } from './dare-params.js';
 import { expertNumber } from './expert-param.js';
@@ -15,7 +15,7 @@ export function dareMergeInto(
   params: DareParams,
   isConsensus: boolean,
 ): void {
-  const rngs = input.deltas.map((_, t) => new SeededRandom(mixSeed(input.seed, t)));
+  const rngs = input.deltas.map((_, t) => taskRandomStream(input.seed, t, input.streamStates?.[t]));
   const densities = input.deltas.map((_, t) => expertNumber(input, t, 'density', params.density));
   sparsifyCombineInto(
     out,
@@ -38,6 +38,8 @@ export function dareMergeInto(
 export const dareLinearMethod: MergeMethod<DareParams> = {
   name: 'dare_linear',
   space: 'task-vector',
+  isElementwise: true,
+  randomDrawsPerElement: 1,
   paramsSchema: dareParamsSchema(false),
   mergeTensorInto(out, input, params) {
     dareMergeInto(out, input, params, false);

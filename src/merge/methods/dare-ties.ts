@@ -10,6 +10,8 @@ import type { MergeMethod } from './merge-method.js';
 export const dareTiesMethod: MergeMethod<DareParams> = {
   name: 'dare_ties',
   space: 'task-vector',
+  isElementwise: true,
+  randomDrawsPerElement: 1,
   paramsSchema: dareParamsSchema(true),
   mergeTensorInto(out, input, params) {
     dareMergeInto(out, input, params, true);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rankMagnitudeSampleInto } from '../kernels/rank-magnitude-sample.js';
 import { rowLengthOf } from '../kernels/row-layout.js';
-import { mixSeed, SeededRandom } from '../kernels/seeded-random.js';
+import { taskRandomStream } from '../kernels/seeded-random.js';
 import { sparsifyCombineInto } from '../kernels/sparsify-combine.js';
 import { expertNumber } from './expert-param.js';
 import type { MergeMethod } from './merge-method.js';
@@ -30,6 +30,8 @@ export interface DellaParams {
 export const dellaMethod: MergeMethod<DellaParams> = {
   name: 'della',
   space: 'task-vector',
+  isRowwise: true,
+  randomDrawsPerElement: 1,
   paramsSchema: z
     .strictObject({
       density: z.number().gt(0).lte(1).default(0.7),
@@ -44,7 +46,7 @@ export const dellaMethod: MergeMethod<DellaParams> = {
     }),
   mergeTensorInto(out, input, params) {
     const rowLength = rowLengthOf(input.shape);
-    const rngs = input.deltas.map((_, t) => new SeededRandom(mixSeed(input.seed, t)));
+    const rngs = input.deltas.map((_, t) => taskRandomStream(input.seed, t, input.streamStates?.[t]));
     const densities = input.deltas.map((_, t) => expertNumber(input, t, 'density', params.density));
     const epsilons = input.deltas.map((_, t) => expertNumber(input, t, 'epsilon', params.epsilon));
     sparsifyCombineInto(

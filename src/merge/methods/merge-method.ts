@@ -41,6 +41,12 @@ export interface TensorMergeInput {
    * the engine computed them beforehand (this input is then a block of rows of the tensor).
    */
   readonly taskStatistics?: Float64Array;
+  /**
+   * Per task vector, where its random stream stands at `base[0]` (four words, see
+   * `taskRandomStream`), when this input is a block of a tensor of a method with
+   * {@link MergeMethod.randomDrawsPerElement}.
+   */
+  readonly streamStates?: readonly Uint32Array[];
 }
 
 /** Whole-model statistics collected in a first pass, for methods that need them (global TIES, PCB, TALL λ). */
@@ -72,7 +78,8 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   /**
    * True when each output element depends only on the same element of θ_0 and of every τ_t (and
    * on the parameters, expert weights and first-pass statistics, never on the tensor's name,
-   * shape, seed or other elements): the engine may then merge a large tensor in blocks of rows,
+   * shape or other elements, nor on its seed unless through {@link randomDrawsPerElement}'s
+   * streams): the engine may then merge a large tensor in blocks of rows,
    * holding only a block of each input at once. With a first pass, also needs
    * {@link collectsInBlocks}.
    */
@@ -85,11 +92,19 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   readonly collectsInBlocks?: boolean;
   /**
    * True when each row along the last dimension of the output depends only on the same row of θ_0
-   * and of every τ_t (per-row rules such as Breadcrumbs'), not on the tensor's name, seed or other
-   * rows: the engine may merge a tensor of two or more dimensions in blocks (each block holds whole
+   * and of every τ_t (per-row rules such as Breadcrumbs'), not on the tensor's name or other rows,
+   * nor on its seed unless through {@link randomDrawsPerElement}'s streams: the engine may merge a tensor of two or more dimensions in blocks (each block holds whole
    * rows). With a first pass, also needs {@link collectsInBlocks}.
    */
   readonly isRowwise?: boolean;
+  /**
+   * For methods that are element-wise but for one random stream per task vector (DARE, DELLA):
+   * the numbers each element draws from it, in element order, the stream created by
+   * `taskRandomStream(input.seed, t, input.streamStates?.[t])`. The engine may then merge a tensor
+   * in blocks of rows, giving each block the streams' states at its first element
+   * (`input.streamStates`). With a first pass, also needs {@link collectsInBlocks}.
+   */
+  readonly randomDrawsPerElement?: number;
   /**
    * {@link isElementwise} for some tensors only: subspace methods are element-wise on the tensors
    * outside their SVD path (1-D, conv, SVD-excluded embeddings), which take the non-matrix rule.
