@@ -5,7 +5,7 @@ import { inlineMergeExecutor, type MergeExecutor } from './merge-executor.js';
 import type { MergeInputs, PlannedTensor } from './merge-inputs.js';
 import { resolveExpertParams } from './merge-recipe.js';
 import type { TensorMergeInput } from './methods/merge-method.js';
-import { findMergeMethod } from './methods/registry.js';
+import { findMergeMethod, type AnyMergeMethod } from './methods/registry.js';
 
 /** A progress report, emitted after each tensor of each pass (and each block of a tensor merged in blocks). */
 export interface MergeProgress {
@@ -194,6 +194,46 @@ async function taskStatistics(
   }
 }
 
+/** What the blocks of one tensor share, started when its first block is read. */
+interface BlockedTensor {
+  readonly tensor: PlannedTensor;
+  /** First element of each block, in order. */
+  readonly starts: readonly number[];
+  /** Each τ_t's number (methods with `taskStatistic`). */
+  readonly statistics: Promise<Float64Array> | undefined;
+  /** `[block][task]`: the random streams' states at each block (methods with `randomDrawsPerElement`). */
+  readonly streamStates: Promise<Uint32Array[][]> | undefined;
+}
+
+function startBlockedTensor(
+  t: PlannedTensor,
+  units: readonly MergeUnit[],
+  method: AnyMergeMethod,
+  executor: MergeExecutor,
+  inputs: MergeInputs,
+  expertParams: readonly Record<string, unknown>[],
+  pool: Float32BufferPool,
+): BlockedTensor {
+  const perRow = elementsPerRow(t.shape);
+  const starts = units.filter((u) => u.tensor === t).map((u) => (u.rows?.first ?? 0) * perRow);
+  const statistics =
+    method.taskStatistic === undefined ? undefined : taskStatistics(inputs, t, executor, expertParams, pool);
+  const draws = method.randomDrawsPerElement;
+  const streamStates =
+    draws === undefined
+      ? undefined
+      : executor.streamStates({
+          seed: t.seed,
+          taskCount: inputs.experts.length,
+          drawsPerElement: draws,
+          starts,
+        });
+  // observed by the block reads that await them
+  statistics?.catch(() => undefined);
+  streamStates?.catch(() => undefined);
+  return { tensor: t, starts, statistics, streamStates };
+}
+
 /**
  * Merges the model tensor by tensor and yields each merged tensor in plan order. At most
  * `concurrency` tensors (each: θ_0, T task vectors and the output) are in memory at once, plus
@@ -260,40 +300,21 @@ export async function* streamMergedTensors(
   }
 
   const started = performance.now();
-  // The per-task numbers of the tensor whose blocks are being read (methods with `taskStatistic`).
-  let statistics: { tensor: PlannedTensor; values: Promise<Float64Array> } | undefined;
-  // Where the tasks' random streams stand at each of its blocks (methods with `randomDrawsPerElement`).
-  let streams: { tensor: PlannedTensor; starts: number[]; states: Promise<Uint32Array[][]> } | undefined;
+  // What the blocks of the tensor being read in blocks share (started with its first block).
+  let blocked: BlockedTensor | undefined;
   // Inputs being read ahead, in unit order: the next unit's, while the merges in flight run.
   const reads: Promise<TensorMergeInput>[] = [];
   let nextRead = 0;
   const readAhead = (): void => {
     while (nextRead < units.length && reads.length < 1) {
       const u = units[nextRead++];
-      if (u.rows !== undefined && method.taskStatistic !== undefined && statistics?.tensor !== u.tensor) {
-        const values = taskStatistics(inputs, u.tensor, executor, expertParams, pool);
-        values.catch(() => undefined); // observed by the block reads that await it
-        statistics = { tensor: u.tensor, values };
-      }
-      const draws = method.randomDrawsPerElement;
-      if (u.rows !== undefined && draws !== undefined && streams?.tensor !== u.tensor) {
-        const t = u.tensor;
-        const perRow = elementsPerRow(t.shape);
-        const starts = units.filter((v) => v.tensor === t).map((v) => (v.rows?.first ?? 0) * perRow);
-        const states = executor.streamStates({
-          seed: t.seed,
-          taskCount: expertCount,
-          drawsPerElement: draws,
-          starts,
-        });
-        states.catch(() => undefined); // observed by the block reads that await it
-        streams = { tensor: t, starts, states };
-      }
       let blockStreams: Promise<readonly Uint32Array[]> | undefined;
-      if (u.rows !== undefined && streams !== undefined) {
-        const block = streams.starts.indexOf(u.rows.first * elementsPerRow(u.tensor.shape));
-        blockStreams = streams.states.then((all) => all[block]);
-        blockStreams.catch(() => undefined); // observed by the read that awaits it
+      if (u.rows !== undefined) {
+        if (blocked?.tensor !== u.tensor)
+          blocked = startBlockedTensor(u.tensor, units, method, executor, inputs, expertParams, pool);
+        const block = blocked.starts.indexOf(u.rows.first * elementsPerRow(u.tensor.shape));
+        blockStreams = blocked.streamStates?.then((all) => all[block]);
+        blockStreams?.catch(() => undefined); // observed by the read that awaits it
       }
       const r = readTensorInput(
         inputs,
@@ -302,7 +323,7 @@ export async function* streamMergedTensors(
         expertParams,
         pool,
         u.rows,
-        u.rows === undefined ? undefined : statistics?.values,
+        u.rows === undefined ? undefined : blocked?.statistics,
         blockStreams,
       );
       r.catch(() => undefined); // observed by the merge that takes it
