@@ -130,7 +130,7 @@ export async function runTensorMergeJob(job: TensorMergeJob): Promise<TensorMerg
  * in τ_t, then computes the method's number.
  * @throws AppError `MERGE_INPUT_INVALID` (non-finite τ_t), `INTERNAL` (the method has no such number).
  */
-export function runTaskStatisticJob(job: TaskStatisticJob): Promise<TaskStatisticResult> {
+export async function runTaskStatisticJob(job: TaskStatisticJob): Promise<TaskStatisticResult> {
   const method = findMergeMethod(job.method);
   if (method.taskStatistic === undefined) {
     throw new AppError('INTERNAL', `Cannot compute a task statistic with ${job.method}: it has none`);
@@ -143,7 +143,7 @@ export function runTaskStatisticJob(job: TaskStatisticJob): Promise<TaskStatisti
     );
   }
   const value = method.taskStatistic(job.delta, job.taskIndex, job.expertParams, job.params);
-  return Promise.resolve({ value, spent: buffersOf([job.delta]) });
+  return { value, spent: buffersOf([job.delta]) };
 }
 
 /** @throws AppError `MERGE_INPUT_INVALID` naming the first NaN/±Inf in θ_0 or a τ_t. */
@@ -165,8 +165,9 @@ function assertFiniteInputs(input: TensorMergeJob['input']): void {
 export const inlineMergeExecutor: MergeExecutor = {
   mergeTensor: runTensorMergeJob,
   taskStatistic: runTaskStatisticJob,
-  streamStates: (job) =>
-    Promise.resolve(taskStreamStatesAt(job.seed, job.taskCount, job.drawsPerElement, job.starts)),
+  async streamStates(job) {
+    return taskStreamStatesAt(job.seed, job.taskCount, job.drawsPerElement, job.starts);
+  },
   async collectStats(methodName, params, inputs, recycle) {
     const method = findMergeMethod(methodName);
     if (method.createCollector === undefined) return undefined;
