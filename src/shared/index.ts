@@ -17,3 +17,4 @@ export {
   float32ToBfloat16Into,
   firstNonFiniteIndex,
 } from './typed-arrays.js';
+export { selectInPlace } from './quickselect.js';

@@ -1,3 +1,4 @@
+import { selectInPlace } from '../../shared/index.js';
 import {
   argsortByMagnitudeInto,
   argsortScratchLength,
@@ -37,9 +38,9 @@ export function middleKeepInto(
     for (let i = 0; i < rowLength; i++)
       keys[i] = (bits[start + i] & 0x7fffffff) * MAGNITUDE_KEY_INDEX_SCALE + i;
     work.set(keys);
-    const lo = selectInPlace(work, 0, rowLength - 1, loPos);
+    const lo = selectInPlace(work, loPos);
     // after the first selection every key at a position above loPos is larger
-    const hi = hiPos === loPos ? lo : selectInPlace(work, loPos + 1, rowLength - 1, hiPos);
+    const hi = hiPos === loPos ? lo : selectInPlace(work, hiPos, loPos + 1);
     for (let i = 0; i < rowLength; i++) {
       const k = keys[i];
       if (k >= lo && k <= hi) out[start + i] = delta[start + i];
@@ -64,42 +65,4 @@ function middleKeepBySortInto(
     for (let p = loPos; p <= hiPos; p++) out[start + order[p]] = row[order[p]];
   }
   return out;
-}
-
-/**
- * The value that would sit at position `k` if `a[left..right]` were sorted ascending (distinct
- * values), partitioning `a` in place around it (Hoare partitions, median-of-three pivots).
- */
-function selectInPlace(a: Float64Array, left: number, right: number, k: number): number {
-  let l = left;
-  let r = right;
-  while (r > l) {
-    const m = (l + r) >>> 1;
-    // median of three to a[m]
-    if (a[m] < a[l]) swap(a, m, l);
-    if (a[r] < a[l]) swap(a, r, l);
-    if (a[r] < a[m]) swap(a, r, m);
-    const pivot = a[m];
-    let i = l;
-    let j = r;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        swap(a, i, j);
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) r = j;
-    else if (k >= i) l = i;
-    else return a[k];
-  }
-  return a[k];
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i];
-  a[i] = a[j];
-  a[j] = t;
 }
