@@ -158,6 +158,19 @@ test('TIES merged in row blocks, each τ_t threshold taken from the whole tensor
   }
 });
 
+test('TALL-mask methods (consensus, tall_mask) merged in row blocks give the same bits, with TA or TIES τ_MTL', async () => {
+  for (const [method, parameters] of [
+    ['consensus', { k: 2, base_merge: 'task_arithmetic' }],
+    ['consensus', { k: 1, base_merge: 'ties', density: 0.3 }],
+    ['tall_mask', { target: 1, base_merge: 'ties', density: 0.3 }],
+  ] as const) {
+    const whole = await run(method, parameters, { blockElements: Infinity });
+    const blocked = await run(method, parameters, { blockElements: 40 });
+    assertSameMerge(blocked, whole, `${method} ${parameters.base_merge}`);
+    assert.ok(blocked.statisticJobs > 0, `${method}: τ_t read whole for the thresholds`);
+  }
+});
+
 test('subspace methods take the tensors outside their SVD path in blocks, with the same bits', async () => {
   for (const method of ['tsv_m', 'lors']) {
     const whole = await run(method, {}, { blockElements: Infinity });

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { tallMaskInto } from '../kernels/tall-mask.js';
 import { expertNumber } from './expert-param.js';
 import type { MergeMethod } from './merge-method.js';
-import { multiTaskBaseSchema, multiTaskDensitySchema, multiTaskVector } from './multi-task-vector.js';
+import {
+  multiTaskBaseSchema,
+  multiTaskDensitySchema,
+  multiTaskThreshold,
+  multiTaskVector,
+} from './multi-task-vector.js';
 
 /** Parameters of {@link consensusMethod}. */
 export interface ConsensusParams {
@@ -35,6 +40,9 @@ export const tallParamsShape = {
 export const consensusMethod: MergeMethod<ConsensusParams> = {
   name: 'consensus',
   space: 'task-vector',
+  // element-wise once τ_MTL's TIES thresholds (base_merge: ties) are known
+  taskStatistic: (delta, _t, _expertParams, params) =>
+    multiTaskThreshold(delta, params.base_merge, params.density),
   paramsSchema: z.strictObject({
     k: z.number().int().gte(0).default(2),
     lambda: z.number().finite().default(0.3),

@@ -25,7 +25,11 @@ export function multiTaskVector(
     isNormalized: false,
     scale: 1,
     ...(isTies
-      ? { thresholds: Float64Array.from(input.deltas, (d) => magnitudeThreshold(d, tiesDensity)) }
+      ? {
+          thresholds:
+            input.taskStatistics ??
+            Float64Array.from(input.deltas, (d) => multiTaskThreshold(d, baseMerge, tiesDensity)),
+        }
       : {}),
   });
   return out;
@@ -33,3 +37,15 @@ export function multiTaskVector(
 
 /** Zod fragment for the TIES density used when `base_merge` is `ties` (tall_masks README: k = 20). */
 export const multiTaskDensitySchema = densitySchema.default(0.2);
+
+/**
+ * The TALL-mask methods' `taskStatistic`: τ_t's TIES trim threshold when τ_MTL is built with TIES
+ * (what {@link multiTaskVector} uses from `input.taskStatistics` for a block), else 0 (unused).
+ */
+export function multiTaskThreshold(
+  delta: Float32Array,
+  baseMerge: z.infer<typeof multiTaskBaseSchema>,
+  tiesDensity: number,
+): number {
+  return baseMerge === 'ties' ? magnitudeThreshold(delta, tiesDensity) : 0;
+}

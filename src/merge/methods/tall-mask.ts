@@ -4,7 +4,7 @@ import { tallMaskInto } from '../kernels/tall-mask.js';
 import { tallParamsShape } from './consensus.js';
 import { expertNumber } from './expert-param.js';
 import type { MergeMethod } from './merge-method.js';
-import { multiTaskVector } from './multi-task-vector.js';
+import { multiTaskThreshold, multiTaskVector } from './multi-task-vector.js';
 
 /** Parameters of {@link tallMaskMethod}. */
 export interface TallMaskParams {
@@ -26,6 +26,9 @@ export interface TallMaskParams {
 export const tallMaskMethod: MergeMethod<TallMaskParams> = {
   name: 'tall_mask',
   space: 'task-vector',
+  // element-wise once τ_MTL's TIES thresholds (base_merge: ties) are known
+  taskStatistic: (delta, _t, _expertParams, params) =>
+    multiTaskThreshold(delta, params.base_merge, params.density),
   paramsSchema: z.strictObject({
     target: z.number().int().gte(0).default(0),
     lambda: z.number().finite().default(1),
