@@ -12,7 +12,7 @@ import {
 import { AppError, firstNonFiniteIndex } from '../shared/index.js';
 import { countSetBits, isBitSet, packBitsInto, packedByteLength } from './bit-pack.js';
 import { openExpertSource, type ExpertSource } from './expert-source.js';
-import { DEFAULT_BLOCK_ELEMENTS } from './merge-engine.js';
+import { checkedBlockElements } from './merge-engine.js';
 import { MERGE_RECIPE_FILE_NAME } from './merge-to-checkpoint.js';
 import { parseMergeRecipe } from './merge-recipe.js';
 import { assertPathAllowed } from './path-guard.js';
@@ -39,7 +39,7 @@ export interface LanguagePathwaysOptions {
   /**
    * Tensors are read in blocks of whole rows of about this many elements (rounded to whole mask
    * bytes), so only a block of θ_0, θ_M and τ_t is in memory at once. Default
-   * {@link DEFAULT_BLOCK_ELEMENTS}; the masks do not depend on it.
+   * `DEFAULT_BLOCK_ELEMENTS` (merge-engine.ts); the masks do not depend on it.
    */
   readonly blockElements?: number;
 }
@@ -116,7 +116,7 @@ export async function writeLanguagePathways(
     for (const e of recipe.experts) experts.push(await openExpertSource(e.path, base));
     await rm(tmp, { recursive: true, force: true });
     await mkdir(tmp);
-    const blockElements = options.blockElements ?? DEFAULT_BLOCK_ELEMENTS;
+    const blockElements = checkedBlockElements(options.blockElements);
     const blocksOf = (name: string): RowRange[] => pathwayBlocks(base.info(name).shape, blockElements);
     // Tensors the merge changed (τ_M ≠ 0): one pass to find them, reading θ_M and θ_0 block by block.
     const changed: { name: string; length: number }[] = [];

@@ -265,3 +265,9 @@ test('a NaN in a late block is refused, naming its index in the whole tensor', a
     });
   }
 });
+
+test('a block size below one element is refused before anything is read', async () => {
+  for (const blockElements of [0, -5, Number.NaN]) {
+    await assert.rejects(run('task_arithmetic', {}, { blockElements }), { code: 'INTERNAL' });
+  }
+});

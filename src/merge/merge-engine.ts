@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { elementsPerRow, rowCountOf, type RowRange } from '../checkpoint/index.js';
+import { AppError } from '../shared/index.js';
 import { Float32BufferPool } from './buffer-pool.js';
 import { inlineMergeExecutor, type MergeExecutor } from './merge-executor.js';
 import type { MergeInputs, PlannedTensor } from './merge-inputs.js';
@@ -49,6 +50,17 @@ export interface MergeRunOptions {
  * merging it in blocks keeps its 1 + T inputs (T = experts) from needing 160-265 MB each.
  */
 export const DEFAULT_BLOCK_ELEMENTS = 1 << 22;
+
+/**
+ * `blockElements` of an option, checked: a number ≥ 1 (`Infinity`: no blocks).
+ * @throws AppError `INTERNAL` for anything else (a caller's bug, not a user input).
+ */
+export function checkedBlockElements(value: number | undefined): number {
+  const n = value ?? DEFAULT_BLOCK_ELEMENTS;
+  if (!(n >= 1))
+    throw new AppError('INTERNAL', `Cannot merge in blocks of ${n} elements: expected a number ≥ 1`);
+  return n;
+}
 
 /** One piece of work of the merge pass: a whole tensor, or a block of its rows. */
 interface MergeUnit {
@@ -271,7 +283,7 @@ export async function* streamMergedTensors(
         method.taskStatistic !== undefined ||
         (method.isRowwise === true && t.shape.length >= 2) ||
         method.isElementwiseFor?.(t) === true),
-    options.blockElements ?? DEFAULT_BLOCK_ELEMENTS,
+    checkedBlockElements(options.blockElements),
   );
 
   let stats: unknown = undefined;
