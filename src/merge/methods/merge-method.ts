@@ -32,8 +32,8 @@ export interface TensorMergeInput {
   readonly isSvdExcluded: boolean;
   /**
    * Index in the whole tensor of `base[0]` when this input is a block of rows of a larger tensor
-   * (element-wise methods, see {@link MergeMethod.isElementwise}; `shape` is then the block's).
-   * Absent or 0 for a whole tensor. Used to name elements in errors.
+   * (the engine's `blockElements`; `shape` is then the block's). Absent or 0 for a whole tensor.
+   * Used to name elements in errors.
    */
   readonly firstElement?: number;
   /**
@@ -77,11 +77,10 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   readonly propagatesNonFinite?: boolean;
   /**
    * True when each output element depends only on the same element of θ_0 and of every τ_t (and
-   * on the parameters, expert weights and first-pass statistics, never on the tensor's name,
-   * shape or other elements, nor on its seed unless through {@link randomDrawsPerElement}'s
-   * streams): the engine may then merge a large tensor in blocks of rows,
-   * holding only a block of each input at once. With a first pass, also needs
-   * {@link collectsInBlocks}.
+   * on the parameters, expert weights and first-pass statistics; never on the tensor's name,
+   * shape or other elements, nor on its seed except through {@link randomDrawsPerElement}'s
+   * streams): the engine may then merge a large tensor in blocks of rows, holding only a block of
+   * each input at once. With a first pass, also needs {@link collectsInBlocks}.
    */
   readonly isElementwise?: boolean;
   /**
@@ -92,17 +91,17 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   readonly collectsInBlocks?: boolean;
   /**
    * True when each row along the last dimension of the output depends only on the same row of θ_0
-   * and of every τ_t (per-row rules such as Breadcrumbs'), not on the tensor's name or other rows,
-   * nor on its seed unless through {@link randomDrawsPerElement}'s streams: the engine may merge a tensor of two or more dimensions in blocks (each block holds whole
-   * rows). With a first pass, also needs {@link collectsInBlocks}.
+   * and of every τ_t (per-row rules such as Breadcrumbs'; never on the tensor's name or other rows,
+   * nor on its seed except through {@link randomDrawsPerElement}'s streams): the engine may merge a
+   * tensor of two or more dimensions in blocks, each holding whole rows. With a first pass, also
+   * needs {@link collectsInBlocks}.
    */
   readonly isRowwise?: boolean;
   /**
-   * For methods that are element-wise but for one random stream per task vector (DARE, DELLA):
-   * the numbers each element draws from it, in element order, the stream created by
-   * `taskRandomStream(input.seed, t, input.streamStates?.[t])`. The engine may then merge a tensor
-   * in blocks of rows, giving each block the streams' states at its first element
-   * (`input.streamStates`). With a first pass, also needs {@link collectsInBlocks}.
+   * For element-wise or row-wise methods that draw from one random stream per task vector (DARE,
+   * DELLA): the numbers each element draws, in element order, from the stream
+   * `taskRandomStream(input.seed, t, input.streamStates?.[t])`. When the engine merges a tensor in
+   * blocks it gives each block the streams' states at its first element (`input.streamStates`).
    */
   readonly randomDrawsPerElement?: number;
   /**
@@ -113,10 +112,10 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
   /**
    * For methods that are element-wise once one number per task vector of the tensor is known
    * (TIES: τ_t's magnitude threshold): that number, from the whole τ_t (`expertParams` as in the
-   * input). The engine may then read a large tensor's task vectors whole one at a time to get
+   * input). The engine may then read a large tensor's task vectors whole, one at a time, to get
    * them, and merge it in blocks of rows with the numbers in `input.taskStatistics`, which
-   * `mergeTensorInto` must use when present (and compute the same way otherwise). Requires no
-   * first pass, also needs {@link collectsInBlocks}.
+   * `mergeTensorInto` must use when present (and compute the same way otherwise). With a first
+   * pass, also needs {@link collectsInBlocks}.
    */
   taskStatistic?(
     delta: Float32Array,
