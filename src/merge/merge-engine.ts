@@ -69,8 +69,18 @@ interface MergeUnit {
   readonly rows?: RowRange;
   /** Input elements of the unit (θ_0's; each τ_t has as many). */
   readonly elementCount: number;
+  /** Index in the whole tensor of the unit's first element (0 for a whole tensor). */
+  readonly firstElement: number;
+  /** Index of the block among its tensor's blocks (0 for a whole tensor). */
+  readonly block: number;
   /** True for a whole tensor and for the last block of one. */
   readonly isLast: boolean;
+}
+
+/** A merged unit: its data, and whether θ_0 was passed through. */
+interface UnitResult {
+  readonly data: Float32Array;
+  readonly isPassThrough: boolean;
 }
 
 /** The plan as units: tensors above `blockElements` split into row blocks where `isBlockable`. */
@@ -83,17 +93,19 @@ function mergeUnits(
   for (const t of plan) {
     const rowCount = rowCountOf(t.shape);
     if (t.elementCount <= blockElements || rowCount < 2 || !isBlockable(t)) {
-      units.push({ tensor: t, elementCount: t.elementCount, isLast: true });
+      units.push({ tensor: t, elementCount: t.elementCount, firstElement: 0, block: 0, isLast: true });
       continue;
     }
     const perRow = elementsPerRow(t.shape);
     const blockRows = Math.max(1, Math.floor(blockElements / perRow));
-    for (let first = 0; first < rowCount; first += blockRows) {
+    for (let first = 0, block = 0; first < rowCount; first += blockRows, block++) {
       const count = Math.min(blockRows, rowCount - first);
       units.push({
         tensor: t,
         rows: { first, count },
         elementCount: count * perRow,
+        firstElement: first * perRow,
+        block,
         isLast: first + count === rowCount,
       });
     }
@@ -118,8 +130,9 @@ export interface MergeTimings {
   mergeMs: number;
 }
 
-function inputBytes(t: PlannedTensor, expertCount: number): number {
-  return t.elementCount * 4 * (1 + expertCount);
+/** Bytes of float32 inputs (θ_0 and the task vectors) of `elementCount` elements. */
+function inputBytes(elementCount: number, expertCount: number): number {
+  return elementCount * 4 * (1 + expertCount);
 }
 
 /**
@@ -128,17 +141,16 @@ function inputBytes(t: PlannedTensor, expertCount: number): number {
  */
 async function readTensorInput(
   inputs: MergeInputs,
-  t: PlannedTensor,
+  u: MergeUnit,
   weights: Float64Array,
   expertParams: readonly Record<string, unknown>[],
   pool: Float32BufferPool,
-  rows?: RowRange,
   statistics?: Promise<Float64Array>,
   streams?: Promise<readonly Uint32Array[]>,
 ): Promise<TensorMergeInput> {
+  const { tensor: t, rows, elementCount: count } = u;
   const taskStatistics = await statistics;
   const streamStates = await streams;
-  const count = rows === undefined ? t.elementCount : rows.count * elementsPerRow(t.shape);
   const base = await inputs.base.readF32(t.name, pool.acquire(count), rows);
   // The experts' reads run side by side on libuv's thread pool (a full-checkpoint expert
   // subtracts θ_0 after its own read, so only the base must come first).
@@ -154,7 +166,7 @@ async function readTensorInput(
   return {
     name: t.name,
     shape: rows === undefined ? t.shape : [rows.count, ...t.shape.slice(1)],
-    ...(rows === undefined ? {} : { firstElement: rows.first * elementsPerRow(t.shape) }),
+    ...(rows === undefined ? {} : { firstElement: u.firstElement }),
     ...(taskStatistics === undefined ? {} : { taskStatistics }),
     ...(streamStates === undefined ? {} : { streamStates }),
     kind: t.kind,
@@ -209,8 +221,6 @@ async function taskStatistics(
 /** What the blocks of one tensor share, started when its first block is read. */
 interface BlockedTensor {
   readonly tensor: PlannedTensor;
-  /** First element of each block, in order. */
-  readonly starts: readonly number[];
   /** Each τ_t's number (methods with `taskStatistic`). */
   readonly statistics: Promise<Float64Array> | undefined;
   /** `[block][task]`: the random streams' states at each block (methods with `randomDrawsPerElement`). */
@@ -226,8 +236,7 @@ function startBlockedTensor(
   expertParams: readonly Record<string, unknown>[],
   pool: Float32BufferPool,
 ): BlockedTensor {
-  const perRow = elementsPerRow(t.shape);
-  const starts = units.filter((u) => u.tensor === t).map((u) => (u.rows?.first ?? 0) * perRow);
+  const starts = units.filter((u) => u.tensor === t).map((u) => u.firstElement);
   const statistics =
     method.taskStatistic === undefined ? undefined : taskStatistics(inputs, t, executor, expertParams, pool);
   const draws = method.randomDrawsPerElement;
@@ -243,7 +252,7 @@ function startBlockedTensor(
   // observed by the block reads that await them
   statistics?.catch(() => undefined);
   streamStates?.catch(() => undefined);
-  return { tensor: t, starts, statistics, streamStates };
+  return { tensor: t, statistics, streamStates };
 }
 
 /**
@@ -270,7 +279,7 @@ export async function* streamMergedTensors(
   const expertParams = resolveExpertParams(recipe);
   const weights = Float64Array.from(recipe.experts.map((e) => e.weight));
   const expertCount = inputs.experts.length;
-  const bytesTotal = plan.reduce((s, t) => s + inputBytes(t, expertCount), 0);
+  const bytesTotal = plan.reduce((s, t) => s + inputBytes(t.elementCount, expertCount), 0);
   const pool = new Float32BufferPool((concurrency + 1) * (expertCount + 2));
   const recycle = (buffers: readonly ArrayBuffer[]): void => pool.release(...buffers);
   options.signal?.throwIfAborted();
@@ -294,9 +303,9 @@ export async function* streamMergedTensors(
     async function* observed(): AsyncGenerator<TensorMergeInput> {
       for (const u of units) {
         options.signal?.throwIfAborted();
-        yield await readTensorInput(inputs, u.tensor, weights, expertParams, pool, u.rows);
+        yield await readTensorInput(inputs, u, weights, expertParams, pool);
         if (u.isLast) tensorsDone++;
-        bytesDone += u.elementCount * 4 * (1 + expertCount);
+        bytesDone += inputBytes(u.elementCount, expertCount);
         options.onProgress?.({
           phase: 'collect',
           tensorsDone,
@@ -324,17 +333,15 @@ export async function* streamMergedTensors(
       if (u.rows !== undefined) {
         if (blocked?.tensor !== u.tensor)
           blocked = startBlockedTensor(u.tensor, units, method, executor, inputs, expertParams, pool);
-        const block = blocked.starts.indexOf(u.rows.first * elementsPerRow(u.tensor.shape));
-        blockStreams = blocked.streamStates?.then((all) => all[block]);
+        blockStreams = blocked.streamStates?.then((all) => all[u.block]);
         blockStreams?.catch(() => undefined); // observed by the read that awaits it
       }
       const r = readTensorInput(
         inputs,
-        u.tensor,
+        u,
         weights,
         expertParams,
         pool,
-        u.rows,
         u.rows === undefined ? undefined : blocked?.statistics,
         blockStreams,
       );
@@ -342,10 +349,7 @@ export async function* streamMergedTensors(
       reads.push(r);
     }
   };
-  const mergeOne = async (
-    u: MergeUnit,
-    pending: Promise<TensorMergeInput>,
-  ): Promise<{ data: Float32Array; isPassThrough: boolean }> => {
+  const mergeOne = async (u: MergeUnit, pending: Promise<TensorMergeInput>): Promise<UnitResult> => {
     const input = await pending;
     // A block's result is copied into the tensor's output, so its buffer always comes from the pool.
     const lendOut = options.recycleOutputs === true || u.rows !== undefined;
@@ -359,7 +363,7 @@ export async function* streamMergedTensors(
     recycle(spent);
     return { data, isPassThrough };
   };
-  const inFlight: Promise<{ data: Float32Array; isPassThrough: boolean }>[] = [];
+  const inFlight: Promise<UnitResult>[] = [];
   let next = 0;
   let unitsDone = 0;
   let tensorsDone = 0;
@@ -376,10 +380,10 @@ export async function* streamMergedTensors(
         inFlight.push(p);
       }
       readAhead();
-      const merged = await (inFlight.shift() as Promise<{ data: Float32Array; isPassThrough: boolean }>);
+      const merged = await (inFlight.shift() as Promise<UnitResult>);
       const u = units[unitsDone++];
       const t = u.tensor;
-      bytesDone += u.elementCount * 4 * (1 + expertCount);
+      bytesDone += inputBytes(u.elementCount, expertCount);
       let whole = merged;
       if (u.rows !== undefined) {
         assembling ??= {
@@ -387,7 +391,7 @@ export async function* streamMergedTensors(
             options.recycleOutputs === true ? pool.acquire(t.elementCount) : new Float32Array(t.elementCount),
           isPassThrough: true,
         };
-        assembling.data.set(merged.data, u.rows.first * elementsPerRow(t.shape));
+        assembling.data.set(merged.data, u.firstElement);
         assembling.isPassThrough &&= merged.isPassThrough;
         pool.release(merged.data.buffer);
         whole = assembling;
