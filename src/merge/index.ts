@@ -40,6 +40,7 @@ export {
 } from './merge-engine.js';
 export {
   inlineMergeExecutor,
+  runStreamStatesJob,
   runTaskStatisticJob,
   runTensorMergeJob,
   type StreamStatesJob,

@@ -146,6 +146,11 @@ export async function runTaskStatisticJob(job: TaskStatisticJob): Promise<TaskSt
   return { value, spent: buffersOf([job.delta]) };
 }
 
+/** Runs a stream-states job on the current thread (the function a worker runs, too). */
+export async function runStreamStatesJob(job: StreamStatesJob): Promise<Uint32Array[][]> {
+  return taskStreamStatesAt(job.seed, job.taskCount, job.drawsPerElement, job.starts);
+}
+
 /** @throws AppError `MERGE_INPUT_INVALID` naming the first NaN/±Inf in θ_0 or a τ_t. */
 function assertFiniteInputs(input: TensorMergeJob['input']): void {
   const inputs = [input.base, ...input.deltas];
@@ -165,9 +170,7 @@ function assertFiniteInputs(input: TensorMergeJob['input']): void {
 export const inlineMergeExecutor: MergeExecutor = {
   mergeTensor: runTensorMergeJob,
   taskStatistic: runTaskStatisticJob,
-  async streamStates(job) {
-    return taskStreamStatesAt(job.seed, job.taskCount, job.drawsPerElement, job.starts);
-  },
+  streamStates: runStreamStatesJob,
   async collectStats(methodName, params, inputs, recycle) {
     const method = findMergeMethod(methodName);
     if (method.createCollector === undefined) return undefined;

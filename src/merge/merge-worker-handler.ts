@@ -1,8 +1,7 @@
 import { AppError, isAppError, type ErrorCode } from '../shared/index.js';
-import { buffersOf, runTaskStatisticJob, runTensorMergeJob } from './merge-executor.js';
+import { buffersOf, runStreamStatesJob, runTaskStatisticJob, runTensorMergeJob } from './merge-executor.js';
 import { fromWire, type MergeReply, type MergeRequest } from './merge.messages.js';
 import type { GlobalStatsCollector } from './methods/merge-method.js';
-import { taskStreamStatesAt } from './kernels/seeded-random.js';
 import { findMergeMethod } from './methods/registry.js';
 
 /** A reply and the buffers to transfer with it. */
@@ -63,12 +62,7 @@ export function createMergeWorkerHandler(): (request: MergeRequest) => Promise<H
           };
         }
         case 'stream-states': {
-          const states = taskStreamStatesAt(
-            request.seed,
-            request.taskCount,
-            request.drawsPerElement,
-            request.starts,
-          );
+          const states = await runStreamStatesJob(request);
           return { reply: { type: 'stream-states', jobId: request.jobId, states }, transfer: [] };
         }
         case 'collect-begin': {

@@ -22,7 +22,7 @@ export interface WireTensorInput {
   readonly seed: number;
   readonly isSvdExcluded: boolean;
   readonly firstElement?: number;
-  readonly taskStatistics?: readonly number[];
+  readonly taskStatistics?: Float64Array;
   readonly streamStates?: readonly Uint32Array[];
 }
 
@@ -110,7 +110,7 @@ export function toWire(input: TensorMergeInput): { wire: WireTensorInput; transf
       seed: input.seed,
       isSvdExcluded: input.isSvdExcluded,
       ...(input.firstElement === undefined ? {} : { firstElement: input.firstElement }),
-      ...(input.taskStatistics === undefined ? {} : { taskStatistics: Array.from(input.taskStatistics) }),
+      ...(input.taskStatistics === undefined ? {} : { taskStatistics: input.taskStatistics }),
       ...(input.streamStates === undefined ? {} : { streamStates: input.streamStates }),
     },
     transfer,
@@ -130,7 +130,7 @@ export function fromWire(wire: WireTensorInput): TensorMergeInput {
     seed: wire.seed,
     isSvdExcluded: wire.isSvdExcluded,
     ...(wire.firstElement === undefined ? {} : { firstElement: wire.firstElement }),
-    ...(wire.taskStatistics === undefined ? {} : { taskStatistics: Float64Array.from(wire.taskStatistics) }),
+    ...(wire.taskStatistics === undefined ? {} : { taskStatistics: wire.taskStatistics }),
     ...(wire.streamStates === undefined ? {} : { streamStates: wire.streamStates }),
   };
 }
