@@ -238,7 +238,9 @@ function startBlockedTensor(
 ): BlockedTensor {
   const starts = units.filter((u) => u.tensor === t).map((u) => u.firstElement);
   const statistics =
-    method.taskStatistic === undefined ? undefined : taskStatistics(inputs, t, executor, expertParams, pool);
+    method.taskStatistic === undefined || method.needsTaskStatistic?.(inputs.recipe.parameters) === false
+      ? undefined
+      : taskStatistics(inputs, t, executor, expertParams, pool);
   const draws = method.randomDrawsPerElement;
   const streamStates =
     draws === undefined

@@ -43,6 +43,7 @@ export const consensusMethod: MergeMethod<ConsensusParams> = {
   // element-wise once τ_MTL's TIES thresholds (base_merge: ties) are known
   taskStatistic: (delta, _t, _expertParams, params) =>
     multiTaskThreshold(delta, params.base_merge, params.density),
+  needsTaskStatistic: (params) => params.base_merge === 'ties',
   paramsSchema: z.strictObject({
     k: z.number().int().gte(0).default(2),
     lambda: z.number().finite().default(0.3),

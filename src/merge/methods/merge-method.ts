@@ -123,6 +123,12 @@ export interface MergeMethod<P = Record<string, unknown>, S = undefined> {
     expertParams: TensorMergeInput['expertParams'],
     params: P,
   ): number;
+  /**
+   * False when these parameters make the method element-wise without {@link taskStatistic}'s
+   * numbers (Consensus with a task-arithmetic τ_MTL): the engine then skips reading each τ_t whole
+   * for them. Default true.
+   */
+  needsTaskStatistic?(params: P): boolean;
   /** Present when the method needs a first pass over the whole model. */
   createCollector?(params: P): GlobalStatsCollector<S>;
   /**

@@ -29,6 +29,7 @@ export const tallMaskMethod: MergeMethod<TallMaskParams> = {
   // element-wise once τ_MTL's TIES thresholds (base_merge: ties) are known
   taskStatistic: (delta, _t, _expertParams, params) =>
     multiTaskThreshold(delta, params.base_merge, params.density),
+  needsTaskStatistic: (params) => params.base_merge === 'ties',
   paramsSchema: z.strictObject({
     target: z.number().int().gte(0).default(0),
     lambda: z.number().finite().default(1),
