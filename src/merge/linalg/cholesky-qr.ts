@@ -61,6 +61,15 @@ export function choleskyInverseFactor(g: Float64Array, l: number): Float64Array 
   throw new AppError('INTERNAL', `Cannot orthonormalize: Cholesky failed ${CHOLESKY_MAX_ATTEMPTS} times`);
 }
 
+/**
+ * Whether G + shift·I is positive definite, by attempting its float64 Cholesky factorization
+ * (backward stable: success means it is, up to a perturbation of order l·ε₆₄·‖G‖). A negative
+ * `shift` tests λ_min(G) > −shift.
+ */
+export function isPositiveDefinite(g: Float64Array, l: number, shift: number): boolean {
+  return cholesky(g, l, shift) !== undefined;
+}
+
 /** Upper R with RᵀR = G + shift·I (row-oriented right-looking variant), or undefined on a non-positive pivot. */
 function cholesky(g: Float64Array, l: number, shift: number): Float64Array | undefined {
   // Work on a copy of the upper triangle; after step j, row j holds R's row j.

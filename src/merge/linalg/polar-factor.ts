@@ -18,5 +18,5 @@ export type PolarMethod = 'newton-schulz' | 'newton-schulz-gram' | 'muon5' | 'sv
 export async function polarFactor(backend: LinalgBackend, x: Matrix, method: PolarMethod): Promise<Matrix> {
   if (method === 'svd') return polarSvd(x);
   if (method === 'muon5') return polarNewtonSchulz(backend, x, { schedule: 'muon5' });
-  return polarNewtonSchulz(backend, x, { form: method === 'newton-schulz-gram' ? 'gram' : 'direct' });
+  return polarNewtonSchulz(backend, x, { form: method === 'newton-schulz-gram' ? 'gram' : 'auto' });
 }

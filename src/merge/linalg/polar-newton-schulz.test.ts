@@ -89,3 +89,73 @@ test("polarNewtonSchulz() form 'gram' matches the SVD polar factor on well-condi
     { numRuns: 15 },
   );
 });
+
+/** A backend that counts its matrix products. */
+class CountingBackend extends LinalgBackend {
+  products = 0;
+  override gemm(...args: Parameters<LinalgBackend['gemm']>): ReturnType<LinalgBackend['gemm']> {
+    this.products++;
+    return super.gemm(...args);
+  }
+}
+
+test('polarNewtonSchulz() certifies σ_min of well-conditioned rectangular inputs: fewer products, same factor', async () => {
+  const counting = new CountingBackend({ ortMinMultiplyAdds: 0 });
+  try {
+    for (const [rows, cols] of [
+      [24, 96],
+      [96, 24],
+    ]) {
+      // σ from 1 down to 0.3: the floor schedule needs ≈ 15 steps, a certified start ≈ 5.
+      const s = Array.from({ length: 24 }, (_, i) => 1 - (0.7 * i) / 23);
+      const { a } = matrixWithSpectrum(rows, cols, s, 11);
+      counting.products = 0;
+      const auto = await polarNewtonSchulz(counting, a);
+      const autoProducts = counting.products;
+      counting.products = 0;
+      // The schedule from the floor, for comparison: a zero σ (the short side's first row or
+      // column zeroed) defeats any certificate.
+      const floorOnly = Float32Array.from(a.data);
+      if (rows < cols) floorOnly.fill(0, 0, cols);
+      else for (let i = 0; i < rows; i++) floorOnly[i * cols] = 0;
+      await polarNewtonSchulz(counting, { data: floorOnly, rows, cols }, { form: 'direct' });
+      const floorProducts = counting.products;
+      const want = polarSvd(a);
+      assert.ok(
+        relativeError(auto.data, want.data) < 1e-4,
+        `auto error ${relativeError(auto.data, want.data)}`,
+      );
+      // Certified: ≈ 6 Gram-form steps of 3 short-side products, + the polish step; from the
+      // floor: ≈ 15 steps of 2 products over the long side.
+      assert.ok(
+        autoProducts <= 22 && floorProducts >= 28,
+        `${rows}×${cols}: ${autoProducts} vs ${floorProducts}`,
+      );
+    }
+  } finally {
+    await counting.close();
+  }
+});
+
+test('polarNewtonSchulz() stays exact when one singular value sits just above the floor (the certificate must not hide it)', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.integer({ min: 4, max: 30 }),
+      fc.integer({ min: 2, max: 4 }),
+      fc.boolean(),
+      fc.double({ min: -3.5, max: -1, noNaN: true }), // log10 of the planted small σ
+      fc.integer({ min: 0, max: 2 ** 30 }),
+      async (k, aspect, isTall, logSmall, seed) => {
+        // A well-conditioned bulk that invites a certificate, and one small σ it must not skip.
+        const s = Array.from({ length: k }, (_, i) => (i === k - 1 ? 10 ** logSmall : 1 - (0.5 * i) / k));
+        const { a } = isTall
+          ? matrixWithSpectrum(k * aspect, k, s, seed)
+          : matrixWithSpectrum(k, k * aspect, s, seed);
+        const got = await polarNewtonSchulz(backend, a);
+        const err = relativeError(got.data, polarSvd(a).data);
+        assert.ok(err < 1e-3, `error ${err}`);
+      },
+    ),
+    { numRuns: 30 },
+  );
+});

@@ -11,7 +11,11 @@
  *   power-iteration estimate of ‖X‖₂ over that bound, so every singular value above the floor
  *   converges to 1 to float32 accuracy: the result equals the SVD polar factor within 1e-3
  *   (relative Frobenius) whenever no singular value lies below the floor. Exactly-zero
- *   directions (dropped null triplets) stay exactly zero.
+ *   directions (dropped null triplets) stay exactly zero. For inputs with aspect ≥ 2 a Cholesky
+ *   certificate may prove a larger lower bound of σ_min first (well-conditioned rectangular
+ *   inputs, such as TSV-M's concatenated singular vectors of an MLP matrix): the schedule then
+ *   starts there (≈ 5 steps instead of ≈ 15), and the default `'auto'` form iterates on the
+ *   short-side Gram when that bound makes it accurate.
  * - `'muon5'`: exactly Muon's `zeropower_via_newtonschulz5` in float32 — Frobenius pre-scaling and
  *   five steps of (a, b, c) = (3.4445, −4.7750, 2.0315) (KellerJordan/Muon `muon.py`), the
  *   BoostedTSV-M paper's setting (arXiv:2603.05354). Its singular values end in ≈ [0.7, 1.2], so
@@ -19,6 +23,7 @@
  */
 import type { LinalgBackend } from './linalg-backend.js';
 import { frobeniusNorm, type Matrix } from './matrix.js';
+import { isPositiveDefinite } from './cholesky-qr.js';
 import { NULL_SINGULAR_VALUE_REL_TOL } from './randomized-svd.js';
 
 /** Newton–Schulz schedule; see the module comment. */
@@ -28,11 +33,13 @@ export type PolarSchedule = 'exact' | 'muon5';
 export interface PolarOptions {
   readonly schedule?: PolarSchedule;
   /**
-   * `'direct'` (default): iterate on X. `'gram'`: for matrices with aspect ≥ 2, iterate on the
-   * short-side Gram (≈ 2.7× fewer flops at 1280×5120) — it squares the condition number, so it
-   * matches the SVD polar factor within 1e-3 only while σ_min/σ_max ≳ 1e-3 (the direct form: 1e-4).
+   * `'direct'`: iterate on X. `'gram'`: for matrices with aspect ≥ 2, iterate on the short-side
+   * Gram (≈ 2.7× fewer flops at 1280×5120) — it squares the condition number, so it matches the
+   * SVD polar factor within 1e-3 only while σ_min/σ_max ≳ 1e-3 (the direct form: 1e-4).
+   * `'auto'` (default): the Gram form where a certified bound shows σ_min/‖X‖₂ ≥
+   * {@link GRAM_FORM_CERTIFIED_MIN}, else direct.
    */
-  readonly form?: 'direct' | 'gram';
+  readonly form?: 'auto' | 'direct' | 'gram';
   /** Singular values below this fraction of ‖X‖₂ are not guaranteed to converge (default {@link POLAR_LIFT_FLOOR_REL}). */
   readonly liftFloorRel?: number;
 }
@@ -56,6 +63,24 @@ const SPECTRAL_POWER_STEPS = 16;
  * working with squared singular values.
  */
 const GRAM_FORM_MIN_ASPECT = 2;
+/**
+ * Long side ≥ this × short side K → before iterating, try to certify a lower bound of σ_min(X)
+ * (see {@link certifiedSigmaMin}): one step there costs 2·K²·n ≥ 4·K³ multiply-adds on the
+ * backend, the certificate about K³/3 in TypeScript, so it pays as soon as it saves a few steps.
+ * Square inputs skip it: their steps cost less and their spectra (TSV-M's concatenated singular
+ * vectors) usually reach down to the floor anyway.
+ */
+const CERTIFY_MIN_ASPECT = 2;
+/** Power steps on I − Ĝ for the λ_min(Ĝ) estimate the certificate then tests. */
+const LAMBDA_MIN_POWER_STEPS = 24;
+/** The certificate tests λ_min(Ĝ) > this fraction of the estimate (which is ≥ λ_min(Ĝ)). */
+const CERTIFY_FRACTION = 0.25;
+/**
+ * A certified σ_min/‖X‖₂ at least this makes `'auto'` take the Gram form: its condition number is
+ * then ≤ 100, where the Gram form stays within 1e-4 of the SVD polar factor (tests), well inside
+ * the 1e-3 it keeps down to σ_min/σ_max ≈ 1e-3.
+ */
+export const GRAM_FORM_CERTIFIED_MIN = 1e-2;
 /** Classic steps on X after the Gram form (error e → 1.5e² per step). */
 const GRAM_FORM_POLISH_STEPS = 1;
 /** Muon adds this to the Frobenius norm before dividing. */
@@ -101,7 +126,16 @@ export async function polarNewtonSchulz(
   const s2 = scale * scale;
   gram = { data: gram.data.map((v) => v * s2), rows: gram.rows, cols: gram.cols };
   const steps: { a: number; b: number }[] = [];
-  let l = Math.max(Number.MIN_VALUE, ((options.liftFloorRel ?? POLAR_LIFT_FLOOR_REL) * estimate) / upper);
+  const floor = Math.max(
+    Number.MIN_VALUE,
+    ((options.liftFloorRel ?? POLAR_LIFT_FLOOR_REL) * estimate) / upper,
+  );
+  const small = Math.min(x.rows, x.cols);
+  const aspect = Math.max(x.rows, x.cols) / small;
+  // σ_min(X)·scale ≥ certified > 0 when the certificate holds: no singular value below it, so
+  // the schedule may start there instead of at the floor.
+  const certified = aspect >= CERTIFY_MIN_ASPECT ? certifiedSigmaMin(gram, floor) : 0;
+  let l = Math.max(floor, certified);
   while (l < 1 - POLAR_CONVERGED_GAP) {
     // Cushioned: designing for ℓ below the cushion would map σ = 1 to ≈ 2.6ℓ, cancelling
     // float32 digits in aX + bX·XᵀX; small σ still grow by ≈ 2.5× per step.
@@ -109,8 +143,10 @@ export async function polarNewtonSchulz(
     steps.push({ a, b });
     l = Math.min(a * l + b * l * l * l, a + b);
   }
-  const small = Math.min(x.rows, x.cols);
-  const isGramForm = options.form === 'gram' && Math.max(x.rows, x.cols) >= GRAM_FORM_MIN_ASPECT * small;
+  const form = options.form ?? 'auto';
+  const isGramForm =
+    aspect >= GRAM_FORM_MIN_ASPECT &&
+    (form === 'gram' || (form === 'auto' && certified >= GRAM_FORM_CERTIFIED_MIN));
   if (isGramForm) {
     const m = await gramFormMultiplier(backend, gram, steps);
     const approx = isTall ? await backend.gemm(x, m) : await backend.gemm(m, x);
@@ -210,6 +246,52 @@ function gramUpperBound(g: Matrix): number {
   }
   // float32 Gram entries carry relative rounding; a 1e-5 margin keeps the bound an upper bound.
   return Math.min(inf, trace) * (1 + 1e-5);
+}
+
+/**
+ * A certified lower bound of σ_min for the X whose scaled Gram is `g` (eigenvalues in [0, 1]),
+ * or 0 when none above `floor` can be certified. Power iteration on I − Ĝ gives an estimate
+ * λ̃ ≥ λ_min(Ĝ) (a Rayleigh quotient of I − Ĝ never exceeds 1 − λ_min); the bound is then
+ * proved, not assumed: the float64 Cholesky of Ĝ − μ·I (μ = {@link CERTIFY_FRACTION}·λ̃) only
+ * succeeds when λ_min(Ĝ) > μ (up to ≈ K·ε₆₄ rounding), and then √μ ≤ σ_min. Exactly-zero
+ * directions (λ = 0) always fail it, so such inputs keep the floor.
+ */
+function certifiedSigmaMin(g: Matrix, floor: number): number {
+  const n = g.rows;
+  const mu = CERTIFY_FRACTION * Math.max(0, lambdaMinEstimate(g));
+  if (!(Math.sqrt(mu) > floor)) return 0;
+  return isPositiveDefinite(Float64Array.from(g.data), n, -mu) ? Math.sqrt(mu) : 0;
+}
+
+/** 1 − (Rayleigh quotient of I − G after power steps): an upper estimate of λ_min(G), G's eigenvalues in [0, 1]. */
+function lambdaMinEstimate(g: Matrix): number {
+  const n = g.rows;
+  let v = new Float64Array(n);
+  // Deterministic start with no special alignment (as in spectralRadiusEstimate).
+  for (let i = 0; i < n; i++) v[i] = 1 + 0.5 * Math.sin(i * 2.718);
+  let rho = 0;
+  for (let it = 0; it < LAMBDA_MIN_POWER_STEPS; it++) {
+    const w = new Float64Array(n);
+    let vv = 0;
+    let vw = 0;
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      const off = i * n;
+      for (let j = 0; j < n; j++) sum += g.data[off + j] * v[j];
+      w[i] = v[i] - sum;
+      vv += v[i] * v[i];
+      vw += v[i] * w[i];
+    }
+    if (vv === 0) return 0;
+    rho = vw / vv;
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += w[i] * w[i];
+    norm = Math.sqrt(norm);
+    if (norm === 0) break; // (I − G)·v = 0: v is an eigenvector of G with λ = 1, and ρ = 0
+    for (let i = 0; i < n; i++) w[i] /= norm;
+    v = w;
+  }
+  return 1 - rho;
 }
 
 /** Largest eigenvalue of a symmetric PSD matrix by power iteration (float64 vectors). */
