@@ -8,39 +8,42 @@
 export function fillStandardNormal(out: Float32Array, seed: number): Float32Array {
   // splitmix32 expands one 32-bit seed into the four xoshiro state words (never all zero).
   let sm = seed >>> 0;
-  const next32 = (): number => {
+  const words = new Int32Array(4);
+  for (let w = 0; w < 4; w++) {
     sm = (sm + 0x9e3779b9) >>> 0;
     let z = sm;
     z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let s0 = next32();
-  let s1 = next32();
-  let s2 = next32();
-  let s3 = next32();
-  const uniform = (): number => {
-    // xoshiro128** (Blackman & Vigna 2018).
-    const r = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s1 << 9) >>> 0;
-    s2 = (s2 ^ s0) >>> 0;
-    s3 = (s3 ^ s1) >>> 0;
-    s1 = (s1 ^ s2) >>> 0;
-    s0 = (s0 ^ s3) >>> 0;
-    s2 = (s2 ^ t) >>> 0;
-    s3 = rotl(s3, 11);
-    // (0, 1]: never 0, so log() below is finite.
-    return (r + 1) / 4294967296;
-  };
-  for (let i = 0; i < out.length; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(uniform()));
-    const angle = 2 * Math.PI * uniform();
+    words[w] = z ^ (z >>> 16);
+  }
+  let [s0, s1, s2, s3] = words;
+  const n = out.length;
+  // xoshiro128** (Blackman & Vigna 2018), two draws per Box–Muller pair, written inline on int32
+  // state (the same bits as unsigned arithmetic: only the outputs are read as unsigned).
+  for (let i = 0; i < n; i += 2) {
+    let x = Math.imul(s1, 5);
+    const r1 = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+    let t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    x = Math.imul(s1, 5);
+    const r2 = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+    t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    // (r + 1)/2³² is in (0, 1]: never 0, so log() is finite.
+    const radius = Math.sqrt(-2 * Math.log((r1 + 1) / 4294967296));
+    const angle = 2 * Math.PI * ((r2 + 1) / 4294967296);
     out[i] = radius * Math.cos(angle);
-    if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
+    if (i + 1 < n) out[i + 1] = radius * Math.sin(angle);
   }
   return out;
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }

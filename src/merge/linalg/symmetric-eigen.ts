@@ -46,12 +46,15 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
 }
 
 /**
- * Householder reduction A = Q·T·Qᵀ (Golub & Van Loan Alg. 8.3.1), written so every inner loop walks
- * a contiguous row. Fills d (diagonal) and e (e[i] = T[i, i−1], e[0] = 0, the tql2 convention);
- * returns Qᵀ row-major. `a` is overwritten.
+ * Householder reduction A = Q·T·Qᵀ (Golub & Van Loan Alg. 8.3.1) on the upper triangle only (the
+ * symmetric product and rank-2 update each touch half the trailing block, every inner loop a
+ * contiguous row), with Q accumulated backwards (LAPACK's dorgtr order: each reflector meets an
+ * identity outside the trailing block). Fills d (diagonal) and e (e[i] = T[i, i−1], e[0] = 0, the
+ * tql2 convention); returns Qᵀ row-major. `a` is overwritten.
  */
 function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: number): Float64Array {
-  const vs = new Float64Array(n * n); // Householder vector of step k in row k (entries k+1..n−1)
+  // Only the upper triangle (j ≥ i) of the trailing block is read and updated.
+  const vs = new Float64Array(n * n);
   const betas = new Float64Array(n);
   const p = new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
@@ -63,7 +66,6 @@ function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: nu
     if (tail2 <= 0) tail2 = 0;
     d[k] = a[row + k];
     if (tail2 === 0) {
-      // Already tridiagonal in this column: H_k = I.
       e[k + 1] = x0;
       continue;
     }
@@ -75,50 +77,63 @@ function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: nu
     const beta = 2 / vnorm2;
     betas[k] = beta;
     e[k + 1] = alpha;
-    // p = β·S·v on the trailing block S = A[k+1:, k+1:].
-    let pv = 0;
+    // p = S·v from the upper triangle: row i gives S[i, j≥i]·v[j] to p[i] and S[i, j>i]·v[i] to p[j].
+    for (let i = k + 1; i < n; i++) p[i] = 0;
     for (let i = k + 1; i < n; i++) {
       const ri = i * n;
-      let sum = 0;
-      for (let j = k + 1; j < n; j++) sum += a[ri + j] * v[j];
-      p[i] = beta * sum;
+      const vi = v[i];
+      let sum = a[ri + i] * vi;
+      for (let j = i + 1; j < n; j++) {
+        const aij = a[ri + j];
+        sum += aij * v[j];
+        p[j] += aij * vi;
+      }
+      p[i] += sum;
+    }
+    let pv = 0;
+    for (let i = k + 1; i < n; i++) {
+      p[i] *= beta;
       pv += p[i] * v[i];
     }
     const kk = 0.5 * beta * pv;
-    for (let i = k + 1; i < n; i++) p[i] -= kk * v[i]; // p is now w
+    for (let i = k + 1; i < n; i++) p[i] -= kk * v[i];
     for (let i = k + 1; i < n; i++) {
       const ri = i * n;
       const vi = v[i];
       const wi = p[i];
-      for (let j = k + 1; j < n; j++) a[ri + j] -= vi * p[j] + wi * v[j];
+      for (let j = i; j < n; j++) a[ri + j] -= vi * p[j] + wi * v[j];
     }
   }
   if (n >= 2) {
     d[n - 2] = a[(n - 2) * n + n - 2];
-    e[n - 1] = a[(n - 1) * n + n - 2];
+    e[n - 1] = a[(n - 2) * n + n - 1];
   }
   d[n - 1] = a[(n - 1) * n + n - 1];
   e[0] = 0;
-  // Qᵀ = H_{n−3}···H_0: apply H_0 first to I, each as M[k+1:, :] −= β·v·(vᵀ·M[k+1:, :]).
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) m[i * n + i] = 1;
+  // Q = H_0·H_1···H_{n−3}, accumulated backwards: when H_k is applied, rows and columns ≤ k of
+  // the product are still the identity's, so only the trailing block changes.
+  const q = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) q[i * n + i] = 1;
   const r = new Float64Array(n);
-  for (let k = 0; k < n - 2; k++) {
+  for (let k = n - 3; k >= 0; k--) {
     const beta = betas[k];
     if (beta === 0) continue;
     const v = vs.subarray(k * n, k * n + n);
-    r.fill(0);
+    r.fill(0, k + 1);
     for (let i = k + 1; i < n; i++) {
       const vi = v[i];
       const ri = i * n;
-      for (let j = 0; j < n; j++) r[j] += vi * m[ri + j];
+      for (let j = k + 1; j < n; j++) r[j] += vi * q[ri + j];
     }
     for (let i = k + 1; i < n; i++) {
       const f = beta * v[i];
       const ri = i * n;
-      for (let j = 0; j < n; j++) m[ri + j] -= f * r[j];
+      for (let j = k + 1; j < n; j++) q[ri + j] -= f * r[j];
     }
   }
+  // tql2 rotates rows of Qᵀ (eigenvector columns of Q).
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[j * n + i] = q[i * n + j];
   return m;
 }
 
