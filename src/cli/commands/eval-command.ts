@@ -2,11 +2,11 @@
  * The declaration of `chorus eval` (argument, options, help text) without its implementation:
  * main.ts declares the command from here and imports eval.ts only when the command runs.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { EvalTask } from '../../eval/index.js';
 import type { WeightType } from '../../whisper/index.js';
 import { addConditionOnPreviousTextOptions } from './condition-option.js';
-import { positiveInt } from './number-arguments.js';
+import { nonNegativeInt, positiveInt } from './number-arguments.js';
 import { WEIGHT_TYPE_CHOICES } from './weight-type-choices.js';
 
 /** Options of `chorus eval` after parsing. */
@@ -31,19 +31,6 @@ export interface EvalCommandOptions {
   readonly conditionOnPreviousText?: boolean;
 }
 
-const nonNegativeInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return n;
-};
-const oneOf =
-  <T extends string>(...choices: T[]) =>
-  (value: string): T => {
-    if (!(choices as string[]).includes(value))
-      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
-    return value as T;
-  };
-
 /** Declares `chorus eval` on the program; `run` is its action (manifest path, parsed options). */
 export function declareEvalCommand(
   program: Command,
@@ -59,11 +46,10 @@ export function declareEvalCommand(
       '--expert <path...>',
       'task vector(s) over --model (delta file, LoRA adapter or fine-tuned folder), added with λ = 1',
     )
-    .option(
-      '--task <task>',
-      'transcribe (WER/CER vs text) or translate (BLEU vs translation)',
-      oneOf('transcribe', 'translate'),
-      'transcribe',
+    .addOption(
+      new Option('--task <task>', 'transcribe (WER/CER vs text) or translate (BLEU vs translation)')
+        .choices(['transcribe', 'translate'])
+        .default('transcribe'),
     )
     .option('--json <out>', 'write the full report (every utterance) as JSON')
     .option('--limit <n>', 'only the first N utterances', positiveInt)
@@ -72,20 +58,20 @@ export function declareEvalCommand(
       '--fallback',
       "decode with openai transcribe()'s temperature fallback and timestamps (default: one pass at temperature 0 without timestamps, as openai's evaluations)",
     )
-    .option(
-      '--language <mode>',
-      'from-manifest (forced) or auto (detected)',
-      oneOf('from-manifest', 'auto'),
-      'from-manifest',
+    .addOption(
+      new Option('--language <mode>', 'from-manifest (forced) or auto (detected)')
+        .choices(['from-manifest', 'auto'])
+        .default('from-manifest'),
     )
     .option('--vad', 'cut long recordings at pauses (energy VAD) into chunks of at most one window first')
     .option('--worst <n>', 'how many worst utterances to list', nonNegativeInt, 10)
     .option('--threads <n>', 'ONNX Runtime intra-op threads', positiveInt)
-    .option('--device <device>', 'cpu or cuda', oneOf('cpu', 'cuda'), 'cpu')
-    .option(
-      '--weight-type <type>',
-      'weight storage: float32 (CPU default), float16 (CUDA default) or int8 (decoder in 8-bit blocks)',
-      oneOf(...WEIGHT_TYPE_CHOICES),
+    .addOption(new Option('--device <device>', 'execution provider').choices(['cpu', 'cuda']).default('cpu'))
+    .addOption(
+      new Option(
+        '--weight-type <type>',
+        'weight storage: float32 (CPU default), float16 (CUDA default) or int8 (decoder in 8-bit blocks)',
+      ).choices(WEIGHT_TYPE_CHOICES),
     )
     .action(async (manifest: string, options: EvalCommandOptions) => {
       await run(manifest, options);
