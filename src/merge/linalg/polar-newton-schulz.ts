@@ -251,7 +251,7 @@ function gramUpperBound(g: Matrix): number {
 /**
  * A certified lower bound of σ_min for the X whose scaled Gram is `g` (eigenvalues in [0, 1]),
  * or 0 when none above `floor` can be certified. Power iteration on I − Ĝ gives an estimate
- * λ̃ ≥ λ_min(Ĝ) (a Rayleigh quotient of I − Ĝ never exceeds 1 − λ_min); the bound is then
+ * λ̃ ≥ λ_min(Ĝ) (‖(I − Ĝ)v‖/‖v‖ never exceeds 1 − λ_min, I − Ĝ being PSD); the bound is then
  * proved, not assumed: the float64 Cholesky of Ĝ − μ·I (μ = {@link CERTIFY_FRACTION}·λ̃) only
  * succeeds when λ_min(Ĝ) > μ (up to ≈ K·ε₆₄ rounding), and then √μ ≤ σ_min. Exactly-zero
  * directions (λ = 0) always fail it, so such inputs keep the floor.
@@ -263,51 +263,33 @@ function certifiedSigmaMin(g: Matrix, floor: number): number {
   return isPositiveDefinite(Float64Array.from(g.data), n, -mu) ? Math.sqrt(mu) : 0;
 }
 
-/** 1 − (Rayleigh quotient of I − G after power steps): an upper estimate of λ_min(G), G's eigenvalues in [0, 1]. */
+/** An upper estimate of λ_min(G) for G with eigenvalues in [0, 1]: 1 − (estimate of λ_max(I − G)). */
 function lambdaMinEstimate(g: Matrix): number {
-  const n = g.rows;
-  let v = new Float64Array(n);
-  // Deterministic start with no special alignment (as in spectralRadiusEstimate).
-  for (let i = 0; i < n; i++) v[i] = 1 + 0.5 * Math.sin(i * 2.718);
-  let rho = 0;
-  for (let it = 0; it < LAMBDA_MIN_POWER_STEPS; it++) {
-    const w = new Float64Array(n);
-    let vv = 0;
-    let vw = 0;
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      const off = i * n;
-      for (let j = 0; j < n; j++) sum += g.data[off + j] * v[j];
-      w[i] = v[i] - sum;
-      vv += v[i] * v[i];
-      vw += v[i] * w[i];
-    }
-    if (vv === 0) return 0;
-    rho = vw / vv;
-    let norm = 0;
-    for (let i = 0; i < n; i++) norm += w[i] * w[i];
-    norm = Math.sqrt(norm);
-    if (norm === 0) break; // (I − G)·v = 0: v is an eigenvector of G with λ = 1, and ρ = 0
-    for (let i = 0; i < n; i++) w[i] /= norm;
-    v = w;
-  }
-  return 1 - rho;
+  return 1 - powerIterationNorm(g, LAMBDA_MIN_POWER_STEPS, true);
 }
 
 /** Largest eigenvalue of a symmetric PSD matrix by power iteration (float64 vectors). */
 function spectralRadiusEstimate(g: Matrix): number {
+  return powerIterationNorm(g, SPECTRAL_POWER_STEPS, false);
+}
+
+/**
+ * ‖M·v‖/‖v‖ after `steps` power steps on M = G, or M = I − G (`complement`), for a symmetric G
+ * with M positive semidefinite: never above λ_max(M), and close to it (float64 vectors).
+ */
+function powerIterationNorm(g: Matrix, steps: number, complement: boolean): number {
   const n = g.rows;
   let v = new Float64Array(n);
   // Deterministic start with no special alignment: 1 + small index-dependent ripple.
   for (let i = 0; i < n; i++) v[i] = 1 + 0.5 * Math.sin(i * 1.618);
   let lambda = 0;
-  for (let it = 0; it < SPECTRAL_POWER_STEPS; it++) {
+  for (let it = 0; it < steps; it++) {
     const w = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let sum = 0;
       const off = i * n;
       for (let j = 0; j < n; j++) sum += g.data[off + j] * v[j];
-      w[i] = sum;
+      w[i] = complement ? v[i] - sum : sum;
     }
     let norm = 0;
     for (let i = 0; i < n; i++) norm += w[i] * w[i];

@@ -21,24 +21,21 @@ export function fillStandardNormal(out: Float32Array, seed: number): Float32Arra
   // xoshiro128** (Blackman & Vigna 2018), two draws per Box–Muller pair, written inline on int32
   // state (the same bits as unsigned arithmetic: only the outputs are read as unsigned).
   for (let i = 0; i < n; i += 2) {
-    let x = Math.imul(s1, 5);
-    const r1 = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
-    let t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = (s3 << 11) | (s3 >>> 21);
-    x = Math.imul(s1, 5);
-    const r2 = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
-    t = s1 << 9;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = (s3 << 11) | (s3 >>> 21);
+    let r1 = 0;
+    let r2 = 0;
+    for (let draw = 0; draw < 2; draw++) {
+      const x = Math.imul(s1, 5);
+      const r = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      if (draw === 0) r1 = r;
+      else r2 = r;
+    }
     // (r + 1)/2³² is in (0, 1]: never 0, so log() is finite.
     const radius = Math.sqrt(-2 * Math.log((r1 + 1) / 4294967296));
     const angle = 2 * Math.PI * ((r2 + 1) / 4294967296);
