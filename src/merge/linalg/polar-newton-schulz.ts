@@ -76,9 +76,11 @@ const LAMBDA_MIN_POWER_STEPS = 24;
 /** The certificate tests λ_min(Ĝ) > this fraction of the estimate (which is ≥ λ_min(Ĝ)). */
 const CERTIFY_FRACTION = 0.25;
 /**
- * A certified σ_min/‖X‖₂ at least this makes `'auto'` take the Gram form: its condition number is
- * then ≤ 100, where the Gram form stays within 1e-4 of the SVD polar factor (tests), well inside
- * the 1e-3 it keeps down to σ_min/σ_max ≈ 1e-3.
+ * The smallest certified σ_min/‖X‖₂ used (a smaller one returns 0). Two reasons: the certificate
+ * is about the Gram computed in float32, whose rounding (≈ 1e-6·‖Ĝ‖ in practice) must stay far
+ * below the μ = σ² it proves; and from this bound on `'auto'` takes the Gram form, the condition
+ * number being ≤ 100, where that form stays within 1e-4 of the SVD polar factor (tests), well
+ * inside the 1e-3 it keeps down to σ_min/σ_max ≈ 1e-3.
  */
 export const GRAM_FORM_CERTIFIED_MIN = 1e-2;
 /** Classic steps on X after the Gram form (error e → 1.5e² per step). */
@@ -145,8 +147,7 @@ export async function polarNewtonSchulz(
   }
   const form = options.form ?? 'auto';
   const isGramForm =
-    aspect >= GRAM_FORM_MIN_ASPECT &&
-    (form === 'gram' || (form === 'auto' && certified >= GRAM_FORM_CERTIFIED_MIN));
+    aspect >= GRAM_FORM_MIN_ASPECT && (form === 'gram' || (form === 'auto' && certified > 0));
   if (isGramForm) {
     const m = await gramFormMultiplier(backend, gram, steps);
     const approx = isTall ? await backend.gemm(x, m) : await backend.gemm(m, x);
@@ -250,7 +251,7 @@ function gramUpperBound(g: Matrix): number {
 
 /**
  * A certified lower bound of σ_min for the X whose scaled Gram is `g` (eigenvalues in [0, 1]),
- * or 0 when none above `floor` can be certified. Power iteration on I − Ĝ gives an estimate
+ * or 0 when none above `floor` and {@link GRAM_FORM_CERTIFIED_MIN} can be certified. Power iteration on I − Ĝ gives an estimate
  * λ̃ ≥ λ_min(Ĝ) (‖(I − Ĝ)v‖/‖v‖ never exceeds 1 − λ_min, I − Ĝ being PSD); the bound is then
  * proved, not assumed: the float64 Cholesky of Ĝ − μ·I (μ = {@link CERTIFY_FRACTION}·λ̃) only
  * succeeds when λ_min(Ĝ) > μ (up to ≈ K·ε₆₄ rounding), and then √μ ≤ σ_min. Exactly-zero
@@ -259,7 +260,7 @@ function gramUpperBound(g: Matrix): number {
 function certifiedSigmaMin(g: Matrix, floor: number): number {
   const n = g.rows;
   const mu = CERTIFY_FRACTION * Math.max(0, lambdaMinEstimate(g));
-  if (!(Math.sqrt(mu) > floor)) return 0;
+  if (!(Math.sqrt(mu) >= GRAM_FORM_CERTIFIED_MIN && Math.sqrt(mu) > floor)) return 0;
   return isPositiveDefinite(Float64Array.from(g.data), n, -mu) ? Math.sqrt(mu) : 0;
 }
 
