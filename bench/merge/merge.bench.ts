@@ -159,13 +159,21 @@ async function prepare(shape: Shape, root: string): Promise<{ base: string; expe
   const dir = join(root, shape.name);
   const base = join(dir, 'base');
   const experts = Array.from({ length: EXPERT_COUNT }, (_, i) => join(dir, `expert-${i}.safetensors`));
-  if (existsSync(join(dir, 'ready'))) return { base, experts };
+  // The marker records what was written: a folder prepared for another shape (e.g. another
+  // --large-layers) is rebuilt, not reused.
+  const marker = JSON.stringify({
+    options: shape.options,
+    experts: EXPERT_COUNT,
+    amplitude: DELTA_AMPLITUDE,
+  });
+  if (existsSync(join(dir, 'ready')) && readFileSync(join(dir, 'ready'), 'utf8') === marker)
+    return { base, experts };
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await writeSyntheticWhisperCheckpoint(base, shape.options);
   for (let i = 0; i < EXPERT_COUNT; i++)
     await writeDeltaExpert(base, experts[i], 100 + i, { amplitude: DELTA_AMPLITUDE / 0.1 });
-  writeFileSync(join(dir, 'ready'), '');
+  writeFileSync(join(dir, 'ready'), marker);
   return { base, experts };
 }
 
