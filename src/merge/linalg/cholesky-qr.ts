@@ -9,6 +9,7 @@ import { AppError } from '../../shared/index.js';
 import { householderQr } from './householder-qr.js';
 import type { LinalgBackend } from './linalg-backend.js';
 import type { Matrix } from './matrix.js';
+import { denseKernels, denseWorkspace } from './dense-kernels.js';
 
 // Shift relative to the largest Gram diagonal: ≈ float32 eps/√… — far below any direction the
 // range finder needs, large enough that the f64 Cholesky of a singular Gram never breaks down.
@@ -51,10 +52,15 @@ export function choleskyInverseFactor(g: Float64Array, l: number): Float64Array 
     throw new AppError('MERGE_INPUT_INVALID', 'Cannot orthonormalize: matrix has non-finite values');
   }
   if (!(maxDiag > 0)) return undefined;
+  const ws = denseWorkspace(2 * l * l);
+  const r = ws.subarray(0, l * l);
+  const inv = ws.subarray(l * l);
   let shift = CHOLESKY_SHIFT_REL * maxDiag;
   for (let attempt = 0; attempt < CHOLESKY_MAX_ATTEMPTS; attempt++) {
-    const r = cholesky(g, l, shift);
-    if (r !== undefined) return invertUpper(r, l);
+    if (choleskyInto(r, g, l, shift)) {
+      invertUpperInto(inv, r, l);
+      return inv.slice();
+    }
     shift *= CHOLESKY_SHIFT_GROWTH;
   }
   // Unreachable for a finite Gram: a shift of maxDiag·1e-10·1e3⁴ = 100·maxDiag dominates any PSD error.
@@ -67,47 +73,41 @@ export function choleskyInverseFactor(g: Float64Array, l: number): Float64Array 
  * `shift` tests λ_min(G) > −shift.
  */
 export function isPositiveDefinite(g: Float64Array, l: number, shift: number): boolean {
-  return cholesky(g, l, shift) !== undefined;
+  return choleskyInto(denseWorkspace(l * l), g, l, shift);
 }
 
-/** Upper R with RᵀR = G + shift·I (row-oriented right-looking variant), or undefined on a non-positive pivot. */
-function cholesky(g: Float64Array, l: number, shift: number): Float64Array | undefined {
-  // Work on a copy of the upper triangle; after step j, row j holds R's row j.
-  const r = new Float64Array(l * l);
+/**
+ * Upper R with RᵀR = G + shift·I into `r` (a workspace view; row-oriented right-looking
+ * variant, the trailing updates in WebAssembly); false on a non-positive pivot.
+ */
+function choleskyInto(r: Float64Array, g: Float64Array, l: number, shift: number): boolean {
+  const k = denseKernels();
+  // After step j, row j holds R's row j; only the upper triangle is read.
+  r.fill(0);
   for (let i = 0; i < l; i++) for (let j = i; j < l; j++) r[i * l + j] = g[i * l + j];
   for (let i = 0; i < l; i++) r[i * l + i] += shift;
   for (let j = 0; j < l; j++) {
     const rowJ = j * l;
     const diag = r[rowJ + j];
-    if (!(diag > 0)) return undefined;
+    if (!(diag > 0)) return false;
     const rjj = Math.sqrt(diag);
     for (let c = j; c < l; c++) r[rowJ + c] /= rjj;
     // Trailing update: S[i, c] −= R[j, i]·R[j, c] for i ≤ c (upper part only).
-    for (let i = j + 1; i < l; i++) {
-      const f = r[rowJ + i];
-      if (f === 0) continue;
-      const rowI = i * l;
-      for (let c = i; c < l; c++) r[rowI + c] -= f * r[rowJ + c];
-    }
+    k.choleskyUpdate(r.byteOffset, l, j);
   }
-  return r;
+  return true;
 }
 
-/** Inverse of an upper-triangular matrix: solves R·X = I row by row from the bottom. */
-function invertUpper(r: Float64Array, l: number): Float64Array {
-  const inv = new Float64Array(l * l);
+/** Inverse of an upper-triangular matrix into `inv`: solves R·X = I row by row from the bottom. */
+function invertUpperInto(inv: Float64Array, r: Float64Array, l: number): void {
+  const k = denseKernels();
+  inv.fill(0);
   for (let i = l - 1; i >= 0; i--) {
     const rowI = i * l;
     const rii = r[rowI + i];
     // X[i, :] = (e_i − Σ_{k>i} R[i,k]·X[k, :]) / R[i,i]; rows k > i are final.
     inv[rowI + i] = 1;
-    for (let k = i + 1; k < l; k++) {
-      const f = r[rowI + k];
-      if (f === 0) continue;
-      const rowK = k * l;
-      for (let c = k; c < l; c++) inv[rowI + c] -= f * inv[rowK + c];
-    }
+    k.inverseRowUpdate(inv.byteOffset, r.byteOffset, l, i);
     for (let c = i; c < l; c++) inv[rowI + c] /= rii;
   }
-  return inv;
 }

@@ -4,6 +4,7 @@
  * EigenvalueDecomposition). O(n³); meant for the small dense Gram matrices of the randomized SVD (n ≲ 500).
  */
 import assert from 'node:assert/strict';
+import { denseKernels, denseWorkspace } from './dense-kernels.js';
 
 // QL converges in 1–3 iterations per eigenvalue; the cap only guards against NaN-free stalls.
 const QL_MAX_ITERATIONS = 64;
@@ -21,7 +22,19 @@ export interface SymmetricEigen {
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   assert.equal(a.length, n * n, 'symmetricEigen needs an n×n matrix');
   if (n === 0) return { n, values: new Float64Array(0), vectorRows: new Float64Array(0) };
-  const v = Float64Array.from(a);
+  // The work happens in the WebAssembly module's memory (dense-kernels.ts): the matrix being
+  // reduced, the Householder vectors, Q, Qᵀ, and two vectors.
+  const nn = n * n;
+  const ws = denseWorkspace(4 * nn + 2 * n);
+  const v = ws.subarray(0, nn);
+  v.set(a);
+  const work: TridiagonalWork = {
+    vs: ws.subarray(nn, 2 * nn),
+    q: ws.subarray(2 * nn, 3 * nn),
+    qt: ws.subarray(3 * nn, 4 * nn),
+    p: ws.subarray(4 * nn, 4 * nn + n),
+    r: ws.subarray(4 * nn + n, 4 * nn + 2 * n),
+  };
   // Symmetrize: callers pass Gram matrices computed in float32 whose halves may differ by rounding.
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < i; j++) {
@@ -33,7 +46,7 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   // w = Qᵀ with A = Q·T·Qᵀ; tql2 rotates pairs of its rows (= eigenvector columns of Q), which are contiguous.
-  const w = tridiagonalize(v, d, e, n);
+  const w = tridiagonalize(v, d, e, n, work);
   tql2(w, d, e, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);
   const values = new Float64Array(n);
@@ -52,11 +65,26 @@ export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
  * identity outside the trailing block). Fills d (diagonal) and e (e[i] = T[i, i−1], e[0] = 0, the
  * tql2 convention); returns Qᵀ row-major. `a` is overwritten.
  */
-function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: number): Float64Array {
-  // Only the upper triangle (j ≥ i) of the trailing block is read and updated.
-  const vs = new Float64Array(n * n);
+/** Workspace views of {@link tridiagonalize} (all zero-initialized by it where it relies on that). */
+interface TridiagonalWork {
+  /** Householder vector of step k in row k (entries k+1..n−1). */
+  readonly vs: Float64Array;
+  readonly q: Float64Array;
+  /** Receives Qᵀ. */
+  readonly qt: Float64Array;
+  readonly p: Float64Array;
+  readonly r: Float64Array;
+}
+
+function tridiagonalize(
+  a: Float64Array,
+  d: Float64Array,
+  e: Float64Array,
+  n: number,
+  { vs, q, qt, p, r }: TridiagonalWork,
+): Float64Array {
+  const kernels = denseKernels();
   const betas = new Float64Array(n);
-  const p = new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
     const row = k * n;
     let norm2 = 0;
@@ -66,6 +94,7 @@ function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: nu
     if (tail2 <= 0) tail2 = 0;
     d[k] = a[row + k];
     if (tail2 === 0) {
+      // Already tridiagonal in this column: H_k = I.
       e[k + 1] = x0;
       continue;
     }
@@ -77,32 +106,17 @@ function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: nu
     const beta = 2 / vnorm2;
     betas[k] = beta;
     e[k + 1] = alpha;
-    // p = S·v from the upper triangle: row i gives S[i, j≥i]·v[j] to p[i] and S[i, j>i]·v[i] to p[j].
-    for (let i = k + 1; i < n; i++) p[i] = 0;
-    for (let i = k + 1; i < n; i++) {
-      const ri = i * n;
-      const vi = v[i];
-      let sum = a[ri + i] * vi;
-      for (let j = i + 1; j < n; j++) {
-        const aij = a[ri + j];
-        sum += aij * v[j];
-        p[j] += aij * vi;
-      }
-      p[i] += sum;
-    }
+    // p = S·v from the upper triangle of the trailing block S, then w = β·p − (β²·pᵀv/2)·v.
+    kernels.symvUpper(a.byteOffset, v.byteOffset, p.byteOffset, n, k);
     let pv = 0;
     for (let i = k + 1; i < n; i++) {
       p[i] *= beta;
       pv += p[i] * v[i];
     }
     const kk = 0.5 * beta * pv;
-    for (let i = k + 1; i < n; i++) p[i] -= kk * v[i];
-    for (let i = k + 1; i < n; i++) {
-      const ri = i * n;
-      const vi = v[i];
-      const wi = p[i];
-      for (let j = i; j < n; j++) a[ri + j] -= vi * p[j] + wi * v[j];
-    }
+    for (let i = k + 1; i < n; i++) p[i] -= kk * v[i]; // p is now w
+    // S −= v·wᵀ + w·vᵀ on the upper triangle.
+    kernels.syr2Upper(a.byteOffset, v.byteOffset, p.byteOffset, n, k);
   }
   if (n >= 2) {
     d[n - 2] = a[(n - 2) * n + n - 2];
@@ -112,29 +126,16 @@ function tridiagonalize(a: Float64Array, d: Float64Array, e: Float64Array, n: nu
   e[0] = 0;
   // Q = H_0·H_1···H_{n−3}, accumulated backwards: when H_k is applied, rows and columns ≤ k of
   // the product are still the identity's, so only the trailing block changes.
-  const q = new Float64Array(n * n);
+  q.fill(0);
   for (let i = 0; i < n; i++) q[i * n + i] = 1;
-  const r = new Float64Array(n);
   for (let k = n - 3; k >= 0; k--) {
     const beta = betas[k];
     if (beta === 0) continue;
-    const v = vs.subarray(k * n, k * n + n);
-    r.fill(0, k + 1);
-    for (let i = k + 1; i < n; i++) {
-      const vi = v[i];
-      const ri = i * n;
-      for (let j = k + 1; j < n; j++) r[j] += vi * q[ri + j];
-    }
-    for (let i = k + 1; i < n; i++) {
-      const f = beta * v[i];
-      const ri = i * n;
-      for (let j = k + 1; j < n; j++) q[ri + j] -= f * r[j];
-    }
+    kernels.reflectTrailing(q.byteOffset, vs.byteOffset + k * n * 8, r.byteOffset, beta, n, k);
   }
   // tql2 rotates rows of Qᵀ (eigenvector columns of Q).
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m[j * n + i] = q[i * n + j];
-  return m;
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) qt[j * n + i] = q[i * n + j];
+  return qt;
 }
 
 /** √(a² + b²): the plain formula where it cannot overflow or underflow, Math.hypot (slow in V8) elsewhere. */
@@ -145,6 +146,7 @@ function hypot(a: number, b: number): number {
 
 /** Implicit QL on the tridiagonal (d, e); `w` rows are the eigenvectors being accumulated. */
 function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+  const kernels = denseKernels();
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
   let f = 0;
@@ -190,13 +192,8 @@ function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          const rowI = i * n;
-          const rowI1 = rowI + n;
-          for (let k = 0; k < n; k++) {
-            const hk = w[rowI1 + k];
-            w[rowI1 + k] = s * w[rowI + k] + c * hk;
-            w[rowI + k] = c * w[rowI + k] - s * hk;
-          }
+          // rows i and i + 1 of w: w[i+1] ← s·w[i] + c·w[i+1], w[i] ← c·w[i] − s·w[i+1]
+          kernels.rotateRows(w.byteOffset + i * n * 8, w.byteOffset + (i + 1) * n * 8, c, s, n);
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
