@@ -1,7 +1,8 @@
 /**
  * Orthonormal basis of a tall matrix's column space by CholeskyQR2 (Fukaya, Nakatsukasa,
  * Yanagisawa, Yamamoto 2014): two passes of Q = Y·R⁻¹ with RᵀR = YᵀY. All m-sized work is two
- * products on the backend; the l×l Cholesky and triangular inverse run in float64 TypeScript.
+ * products on the backend; the l×l Cholesky and triangular inverse run in float64 (their inner
+ * loops in WebAssembly SIMD, dense-kernels.ts).
  * A tiny diagonal shift (shifted CholeskyQR, Fukaya et al. 2020) keeps rank-deficient inputs
  * factorizable; their null directions come out with near-zero norm instead of NaN.
  */

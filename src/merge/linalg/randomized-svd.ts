@@ -3,7 +3,7 @@
  * arXiv:0909.4061, Alg. 4.4 + 5.1; the scheme of `torch.svd_lowrank`). Every m·n-sized product
  * runs on the backend (ORT); the range is re-orthonormalized after each product (CholeskyQR2)
  * so power iterations do not collapse onto the top direction in float32. The small l×l
- * eigenproblem runs in float64 TypeScript. Small matrices take the exact Jacobi SVD instead.
+ * eigenproblem runs in float64 (symmetric-eigen.ts). Small matrices take the exact Jacobi SVD instead.
  *
  * Null directions — singular values below {@link NULL_SINGULAR_VALUE_REL_TOL}·σ₁ — are dropped
  * (zero U column, zero σ, zero Vt row): for a rank-deficient input their singular vectors are

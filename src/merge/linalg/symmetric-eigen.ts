@@ -2,6 +2,7 @@
  * Symmetric eigendecomposition in float64: Householder tridiagonalization (Golub & Van Loan
  * Alg. 8.3.1) and implicit QL with Wilkinson shifts (EISPACK tql2, as in JAMA's
  * EigenvalueDecomposition). O(n³); meant for the small dense Gram matrices of the randomized SVD (n ≲ 500).
+ * The O(n³) inner loops run in WebAssembly SIMD on matrices in the module's memory (dense-kernels.ts).
  */
 import assert from 'node:assert/strict';
 import { denseKernels, denseWorkspace } from './dense-kernels.js';
