@@ -13,7 +13,7 @@ export {
   type LinalgBackendOptions,
 } from './linalg-backend.js';
 export { fillStandardNormal } from './seeded-normal.js';
-export { symmetricEigen, type SymmetricEigen } from './symmetric-eigen.js';
+export { symmetricEigen, symmetricEigenvalues, type SymmetricEigen } from './symmetric-eigen.js';
 export { householderQr, type ThinQr } from './householder-qr.js';
 export { jacobiSvd, type Svd } from './jacobi-svd.js';
 export { orthonormalizeColumns, choleskyInverseFactor, HOUSEHOLDER_QR_MAX_WORK } from './cholesky-qr.js';

@@ -1,16 +1,14 @@
 /**
- * Nuclear norm ‖A‖_* = Σσᵢ = ⟨polar(A), A⟩_F. Exact (Jacobi SVD) for small matrices; otherwise a
- * Newton–Schulz polar factor on the short-side Gram with a 1e-3 lift floor: singular values below
- * 1e-3·σ₁ are only partly counted, an error under 1e-3·σ₁ per such direction.
+ * Nuclear norm ‖A‖_* = Σσᵢ. Exact (Jacobi SVD) for small matrices; otherwise √ of the eigenvalues
+ * of the short-side Gram AᵀA or AAᵀ, formed in float64 on the backend, from the symmetric
+ * eigensolver without eigenvectors. Float64 keeps every σᵢ ≳ 1e-7·σ₁ (a float32 Gram would blur
+ * those below ≈ 3e-4·σ₁).
  */
 import { jacobiSvd } from './jacobi-svd.js';
 import type { LinalgBackend } from './linalg-backend.js';
 import type { Matrix } from './matrix.js';
-import { polarNewtonSchulz } from './polar-newton-schulz.js';
 import { EXACT_SVD_MAX_WORK } from './randomized-svd.js';
-
-/** Lift floor of the polar factor used for the trace; the sum is dominated by the large σ. */
-const NUCLEAR_NORM_LIFT_FLOOR_REL = 1e-3;
+import { symmetricEigenvalues } from './symmetric-eigen.js';
 
 /** Σσᵢ of `a`, in float64. */
 export async function nuclearNorm(backend: LinalgBackend, a: Matrix): Promise<number> {
@@ -20,8 +18,9 @@ export async function nuclearNorm(backend: LinalgBackend, a: Matrix): Promise<nu
     for (const s of jacobiSvd(a).s) sum += s;
     return sum;
   }
-  const p = await polarNewtonSchulz(backend, a, { form: 'gram', liftFloorRel: NUCLEAR_NORM_LIFT_FLOOR_REL });
-  let dot = 0;
-  for (let i = 0; i < a.data.length; i++) dot += p.data[i] * a.data[i];
-  return dot;
+  const gram = await backend.gram64(a, a.rows >= a.cols ? 'cols' : 'rows');
+  let sum = 0;
+  // Rounding can leave the smallest eigenvalues of a PSD Gram slightly negative: they count as 0.
+  for (const lambda of symmetricEigenvalues(gram, r)) sum += Math.sqrt(Math.max(lambda, 0));
+  return sum;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { symmetricEigen } from './symmetric-eigen.js';
+import { symmetricEigen, symmetricEigenvalues } from './symmetric-eigen.js';
 import { fillStandardNormal } from './seeded-normal.js';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
@@ -50,4 +50,22 @@ test('symmetricEigen() handles diagonal, repeated and zero spectra', () => {
   const e = symmetricEigen(r1, n);
   assert.ok(Math.abs(e.values[0] - 91) < 1e-12 * 91);
   for (let i = 1; i < n; i++) assert.ok(Math.abs(e.values[i]) < 1e-12 * 91);
+});
+
+test('symmetricEigenvalues() are symmetricEigen()’s values, without the vectors', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 2 ** 31 }), (n, seed) => {
+      const a = randomSymmetric(n, seed);
+      const want = symmetricEigen(a, n).values;
+      const got = symmetricEigenvalues(a, n);
+      let scale = 0;
+      for (const x of a) scale = Math.max(scale, Math.abs(x));
+      assert.equal(got.length, n);
+      for (let i = 0; i < n; i++) {
+        if (i > 0) assert.ok(got[i] <= got[i - 1]);
+        assert.ok(Math.abs(got[i] - want[i]) <= 1e-12 * n * scale, `${got[i]} vs ${want[i]}`);
+      }
+    }),
+    { numRuns: 30 },
+  );
 });

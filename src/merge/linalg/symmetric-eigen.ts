@@ -23,67 +23,101 @@ export interface SymmetricEigen {
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   assert.equal(a.length, n * n, 'symmetricEigen needs an n×n matrix');
   if (n === 0) return { n, values: new Float64Array(0), vectorRows: new Float64Array(0) };
-  // The work happens in the WebAssembly module's memory (dense-kernels.ts): the matrix being
-  // reduced, the Householder vectors, Q, Qᵀ, and two vectors.
-  const nn = n * n;
-  const ws = denseWorkspace(4 * nn + 2 * n);
-  const v = ws.subarray(0, nn);
-  v.set(a);
-  const work: TridiagonalWork = {
-    vs: ws.subarray(nn, 2 * nn),
-    q: ws.subarray(2 * nn, 3 * nn),
-    qt: ws.subarray(3 * nn, 4 * nn),
-    p: ws.subarray(4 * nn, 4 * nn + n),
-    r: ws.subarray(4 * nn + n, 4 * nn + 2 * n),
-  };
-  // Symmetrize: callers pass Gram matrices computed in float32 whose halves may differ by rounding.
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      const s = 0.5 * (v[i * n + j] + v[j * n + i]);
-      v[i * n + j] = s;
-      v[j * n + i] = s;
-    }
-  }
+  const { m, work } = tridiagonalWorkspace(a, n, true);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   // w = Qᵀ with A = Q·T·Qᵀ; tql2 rotates pairs of its rows (= eigenvector columns of Q), which are contiguous.
-  const w = tridiagonalize(v, d, e, n, work);
+  const w = tridiagonalize(m, d, e, n, work);
   tql2(w, d, e, n);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);
   const values = new Float64Array(n);
   const vectorRows = new Float64Array(n * n);
   for (let r = 0; r < n; r++) {
     values[r] = d[order[r]];
-    vectorRows.set(w.subarray(order[r] * n, order[r] * n + n), r * n);
+    if (w !== undefined) vectorRows.set(w.subarray(order[r] * n, order[r] * n + n), r * n);
   }
   return { n, values, vectorRows };
+}
+
+/**
+ * The eigenvalues of the symmetric n×n row-major matrix `a`, descending: the same reduction and
+ * QL iteration as {@link symmetricEigen} without accumulating eigenvectors (about a third of its
+ * work, and a quarter of its workspace).
+ */
+export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
+  assert.equal(a.length, n * n, 'symmetricEigenvalues needs an n×n matrix');
+  if (n === 0) return new Float64Array(0);
+  const { m, work } = tridiagonalWorkspace(a, n, false);
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  tridiagonalize(m, d, e, n, work);
+  tql2(undefined, d, e, n);
+  return d.sort().reverse();
+}
+
+/** Workspace views of {@link tridiagonalize}. */
+interface TridiagonalWork {
+  /** Householder vector of step k in row k (entries k+1..n−1); absent without eigenvectors. */
+  readonly vs: Float64Array | undefined;
+  /** The one Householder vector in use when `vs` is absent. */
+  readonly v: Float64Array;
+  readonly q: Float64Array | undefined;
+  /** Receives Qᵀ. */
+  readonly qt: Float64Array | undefined;
+  readonly p: Float64Array;
+  readonly r: Float64Array;
+}
+
+/**
+ * The matrix to reduce, copied and symmetrized into the WebAssembly module's memory
+ * (dense-kernels.ts), and the views around it: with eigenvectors the Householder vectors, Q and
+ * Qᵀ too (4·n² + 3·n doubles), without them n² + 3·n.
+ */
+function tridiagonalWorkspace(
+  a: Float64Array,
+  n: number,
+  withVectors: boolean,
+): { m: Float64Array; work: TridiagonalWork } {
+  const nn = n * n;
+  const matrices = withVectors ? 4 : 1;
+  const ws = denseWorkspace(matrices * nn + 3 * n);
+  const m = ws.subarray(0, nn);
+  m.set(a);
+  // Symmetrize: callers pass Gram matrices computed in float32 whose halves may differ by rounding.
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) {
+      const s = 0.5 * (m[i * n + j] + m[j * n + i]);
+      m[i * n + j] = s;
+      m[j * n + i] = s;
+    }
+  }
+  const vectors = matrices * nn;
+  const work: TridiagonalWork = {
+    vs: withVectors ? ws.subarray(nn, 2 * nn) : undefined,
+    q: withVectors ? ws.subarray(2 * nn, 3 * nn) : undefined,
+    qt: withVectors ? ws.subarray(3 * nn, 4 * nn) : undefined,
+    v: ws.subarray(vectors, vectors + n),
+    p: ws.subarray(vectors + n, vectors + 2 * n),
+    r: ws.subarray(vectors + 2 * n, vectors + 3 * n),
+  };
+  return { m, work };
 }
 
 /**
  * Householder reduction A = Q·T·Qᵀ (Golub & Van Loan Alg. 8.3.1) on the upper triangle only (the
  * symmetric product and rank-2 update each touch half the trailing block, every inner loop a
  * contiguous row), with Q accumulated backwards (LAPACK's dorgtr order: each reflector meets an
- * identity outside the trailing block). Fills d (diagonal) and e (e[i] = T[i, i−1], e[0] = 0, the
- * tql2 convention); returns Qᵀ row-major. `a` is overwritten.
+ * identity outside the trailing block) when the workspace has room for it. Fills d (diagonal)
+ * and e (e[i] = T[i, i−1], e[0] = 0, the tql2 convention); returns Qᵀ row-major, or undefined
+ * without eigenvectors. `a` is overwritten.
  */
-/** Workspace views of {@link tridiagonalize} (all zero-initialized by it where it relies on that). */
-interface TridiagonalWork {
-  /** Householder vector of step k in row k (entries k+1..n−1). */
-  readonly vs: Float64Array;
-  readonly q: Float64Array;
-  /** Receives Qᵀ. */
-  readonly qt: Float64Array;
-  readonly p: Float64Array;
-  readonly r: Float64Array;
-}
-
 function tridiagonalize(
   a: Float64Array,
   d: Float64Array,
   e: Float64Array,
   n: number,
-  { vs, q, qt, p, r }: TridiagonalWork,
-): Float64Array {
+  { vs, v: single, q, qt, p, r }: TridiagonalWork,
+): Float64Array | undefined {
   const kernels = denseKernels();
   const betas = new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
@@ -100,7 +134,7 @@ function tridiagonalize(
       continue;
     }
     const alpha = x0 > 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2);
-    const v = vs.subarray(row, row + n);
+    const v = vs === undefined ? single : vs.subarray(row, row + n);
     for (let i = k + 1; i < n; i++) v[i] = a[row + i];
     v[k + 1] = x0 - alpha;
     const vnorm2 = tail2 + v[k + 1] * v[k + 1];
@@ -125,6 +159,7 @@ function tridiagonalize(
   }
   d[n - 1] = a[(n - 1) * n + n - 1];
   e[0] = 0;
+  if (vs === undefined || q === undefined || qt === undefined) return undefined;
   // Q = H_0·H_1···H_{n−3}, accumulated backwards: when H_k is applied, rows and columns ≤ k of
   // the product are still the identity's, so only the trailing block changes.
   q.fill(0);
@@ -145,8 +180,8 @@ function hypot(a: number, b: number): number {
   return s > 1e-290 && s < 1e290 ? Math.sqrt(s) : Math.hypot(a, b);
 }
 
-/** Implicit QL on the tridiagonal (d, e); `w` rows are the eigenvectors being accumulated. */
-function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/** Implicit QL on the tridiagonal (d, e); `w` rows are the eigenvectors being accumulated (none when absent). */
+function tql2(w: Float64Array | undefined, d: Float64Array, e: Float64Array, n: number): void {
   const kernels = denseKernels();
   for (let i = 1; i < n; i++) e[i - 1] = e[i];
   e[n - 1] = 0;
@@ -194,7 +229,8 @@ function tql2(w: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
           // rows i and i + 1 of w: w[i+1] ← s·w[i] + c·w[i+1], w[i] ← c·w[i] − s·w[i+1]
-          kernels.rotateRows(w.byteOffset + i * n * 8, w.byteOffset + (i + 1) * n * 8, c, s, n);
+          if (w !== undefined)
+            kernels.rotateRows(w.byteOffset + i * n * 8, w.byteOffset + (i + 1) * n * 8, c, s, n);
         }
         p = (-s * s2 * c3 * el1 * e[l]) / dl1;
         e[l] = s * p;
