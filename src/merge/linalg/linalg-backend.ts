@@ -11,9 +11,10 @@ import { gemmShape, gemmTs, type GemmOptions } from './gemm-ts.js';
 import type { Matrix } from './matrix.js';
 
 /**
- * Below this many multiply-adds a TypeScript product beats an ORT call: ≈ 0.1 ms of per-run
- * overhead vs ≈ 3 ns per multiply-add in the TS kernel (bench/results/linalg.json: 64³ takes
- * 0.16 ms on ORT, 0.82 ms in TS), so the crossover is near 32³.
+ * Below this many multiply-adds a TypeScript product beats an ORT call: ≈ 0.1-0.2 ms of per-run
+ * overhead vs ≈ 3-5 ns per multiply-add in the TS kernel (bench/results/linalg.json: 64³ took
+ * 0.16 ms on ORT and 0.82 ms in TS under load in November, 0.24 and 1.41 ms on a quiet VM in
+ * session 12), so the crossover is near 32³.
  */
 export const ORT_GEMM_MIN_MULTIPLY_ADDS = 32 * 32 * 32;
 
