@@ -40,6 +40,8 @@ test('MergeWorkerPool merges bit-identically to the inline executor, including a
   for (const [method, parameters] of [
     ['dare_ties', { density: 0.7 }],
     ['ties_global', { density: 0.3 }],
+    // the randomized SVD, polar factors and nuclear norms: WebAssembly kernels in each worker
+    ['boosted_tsv_m', { svd: 'randomized' }],
   ] as const) {
     const r = recipeFor(method, parameters);
     const inline = await mergeToMemory(r);
