@@ -4,8 +4,8 @@
 // on the same inputs (bench/merge/reference_merge.py, /usr/bin/python3 + torch), and for the
 // element-wise methods the ratio against this machine's measured memory bandwidth.
 // Every (shape, method) runs in its own child process so peak RSS is per run. Other methods
-// (ties_global, pcb_global, breadcrumbs, dare_ties, della) can be named in --plan: they have no
-// PyTorch reference here and are measured alone (time, peak RSS).
+// (ties_global, pcb_global, breadcrumbs, dare_ties, della, iso_c, iso_cts, subspace_boosting) can
+// be named in --plan: they have no PyTorch reference here and are measured alone (time, peak RSS).
 // Run: npm run bench:merge [-- --plan "small:ta,ties;large-v3:ta" --large-layers 4 --dir DIR --append --row-note TEXT]
 //   → bench/results/merge.json
 import { hugePagesInEffect, relaunchWithHugePages } from '../../bin/huge-pages.mjs';
@@ -65,6 +65,10 @@ const METHODS: Record<
   breadcrumbs: { engine: 'breadcrumbs', parameters: {}, reference: undefined },
   dare_ties: { engine: 'dare_ties', parameters: { density: 0.2 }, reference: undefined },
   della: { engine: 'della', parameters: {}, reference: undefined },
+  // the subspace methods that led the merge-quality table (models/README.md)
+  iso_c: { engine: 'iso_c', parameters: {}, reference: undefined },
+  iso_cts: { engine: 'iso_cts', parameters: {}, reference: undefined },
+  subspace_boosting: { engine: 'subspace_boosting', parameters: {}, reference: undefined },
 };
 
 function torchVersion(): string {
