@@ -3,19 +3,20 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { denseKernels, denseWorkspace } from './dense-kernels.js';
 
-/** n×n matrix, two vectors and a spare row, seeded, in one workspace; plus JS copies. */
-function setup(
-  n: number,
-  seed: number,
-): { ws: Float64Array; a: Float64Array; v: Float64Array; p: Float64Array } {
-  const ws = denseWorkspace(n * n + 2 * n);
+/** Fills `view` with seeded values in [−0.5, 0.5) (a linear congruential sequence). */
+function fillSeeded(view: Float64Array, seed: number): Float64Array {
   let s = seed >>> 0;
-  const next = (): number => {
+  for (let i = 0; i < view.length; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-  for (let i = 0; i < ws.length; i++) ws[i] = next();
-  return { ws, a: ws.subarray(0, n * n), v: ws.subarray(n * n, n * n + n), p: ws.subarray(n * n + n) };
+    view[i] = s / 2 ** 32 - 0.5;
+  }
+  return view;
+}
+
+/** A seeded n×n matrix and two n-vectors, side by side in the module's workspace. */
+function setup(n: number, seed: number): { a: Float64Array; v: Float64Array; p: Float64Array } {
+  const ws = fillSeeded(denseWorkspace(n * n + 2 * n), seed);
+  return { a: ws.subarray(0, n * n), v: ws.subarray(n * n, n * n + n), p: ws.subarray(n * n + n) };
 }
 
 const sizes = fc.integer({ min: 1, max: 37 });
@@ -38,13 +39,9 @@ test('choleskyUpdate and inverseRowUpdate give the bits of their scalar loops', 
       }
       // X and R side by side in one workspace (only R's upper triangle is read)
       const ws = denseWorkspace(2 * n * n);
-      const x = ws.subarray(0, n * n);
-      const r = ws.subarray(n * n);
-      x.set(setup(n, seed + 1).a.slice());
-      const xs = Float64Array.from(x);
-      r.set(setup(n, seed + 2).a.slice());
+      const x = fillSeeded(ws.subarray(0, n * n), seed + 1);
+      const r = fillSeeded(ws.subarray(n * n), seed + 2);
       const rs = Float64Array.from(r);
-      x.set(xs);
       for (let i = n - 1; i >= 0; i--) {
         const want = Float64Array.from(x);
         for (let kk = i + 1; kk < n; kk++) {

@@ -82,7 +82,7 @@ const CERTIFY_FRACTION = 0.25;
  * number being ≤ 100, where that form stays within 1e-4 of the SVD polar factor (tests), well
  * inside the 1e-3 it keeps down to σ_min/σ_max ≈ 1e-3.
  */
-export const GRAM_FORM_CERTIFIED_MIN = 1e-2;
+const GRAM_FORM_CERTIFIED_MIN = 1e-2;
 /** Classic steps on X after the Gram form (error e → 1.5e² per step). */
 const GRAM_FORM_POLISH_STEPS = 1;
 /** Muon adds this to the Frobenius norm before dividing. */
